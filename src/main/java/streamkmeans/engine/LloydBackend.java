@@ -1,0 +1,43 @@
+package streamkmeans.engine;
+
+/**
+ * Where the Lloyd iterations of a fit run: the CPU backend (multi-threaded Java, always there) or
+ * an accelerator. Every implementation passes the same conformance tests: from the same initial
+ * centroids it returns the same labels (ties aside), inertia within 1e-5 relative and the same
+ * iteration count.
+ *
+ * <p>Semantics, shared by all backends:
+ * <ul>
+ *   <li>One iteration assigns every point to its nearest centroid (squared Euclidean distance,
+ *       ties to the lowest index) and moves each centroid to the mean of its points.</li>
+ *   <li>A cluster left empty is repaired: it takes the point that is farthest from its own
+ *       centroid among those not yet taken, as scikit-learn does; it is never left stale or NaN.</li>
+ *   <li>The run stops when no label changed, when the squared centroid shift summed over all
+ *       centroids is at most {@link LloydSettings#shiftTolerance()}, or after
+ *       {@link LloydSettings#maxIterations()} passes. If it did not stop on unchanged labels, one
+ *       last assignment makes the labels match the returned centroids.</li>
+ *   <li>Sums over points are accumulated in double in an order that does not depend on the
+ *       number of threads.</li>
+ * </ul>
+ * Cost: O(n·k·d) per iteration.
+ */
+public interface LloydBackend extends AutoCloseable {
+
+    /** Short name reported in summaries: {@code "cpu"} or {@code "gpu"}. */
+    String name();
+
+    /**
+     * Runs Lloyd from {@code initialCentroids} (k·d floats, packed units; not modified).
+     */
+    LloydResult run(PackedPoints points, float[] initialCentroids, int k, LloydSettings settings);
+
+    /**
+     * Labels each point with its nearest centroid (ties to the lowest index) and returns the
+     * inertia in packed squared units. {@code labels} has length n.
+     */
+    double assign(PackedPoints points, float[] centroids, int k, int[] labels);
+
+    @Override
+    default void close() {
+    }
+}
