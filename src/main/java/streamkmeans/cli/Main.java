@@ -36,6 +36,8 @@ import streamkmeans.engine.Simd;
             // Subcommands, in the order the usage help lists them; new ones go before "help".
             FitCommand.class,
             BenchCommand.class,
+            KafkaCommand.class,
+            GenerateCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Callable<Integer> {
