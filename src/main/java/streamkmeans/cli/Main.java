@@ -38,6 +38,7 @@ import streamkmeans.engine.Simd;
             BenchCommand.class,
             KafkaCommand.class,
             GenerateCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Callable<Integer> {

@@ -1,0 +1,364 @@
+package streamkmeans.stream;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import streamkmeans.engine.Backends;
+import streamkmeans.engine.KMeans;
+import streamkmeans.engine.LloydBackend;
+import streamkmeans.engine.PointBlock;
+import streamkmeans.engine.Workers;
+
+/**
+ * The window clusterer of the streaming job, applied after {@code keyBy(Point::key)}: it groups
+ * each key's points into windows, fits every window with a {@link WindowFitter} and emits
+ * <ul>
+ *   <li>a {@link LabelRecord} per valid point on the main output,</li>
+ *   <li>a {@link WindowSummary} per key and window on the side output {@link #SUMMARIES},</li>
+ *   <li>a {@link DeadLetter} per point that cannot enter a window on {@link #DEAD_LETTERS}:
+ *       {@code dimension_mismatch} when its dimension differs from its key's (fixed by the key's
+ *       first valid point), {@code late} when every time window it belongs to has already been
+ *       fitted.</li>
+ * </ul>
+ *
+ * <p>The windows are built here from keyed state and event-time timers rather than with Flink's
+ * window operator, because a point must meet its key's model on arrival: for the dimension check
+ * before it enters (and counts in) a window, for online labels, and to tell late points apart.
+ * Time windows keep points in panes of {@code slide} width (a {@code MapState} from pane start to
+ * points), so a point is stored once whatever the overlap; a window is
+ * {@link WindowSpec#panesPerWindow()} consecutive panes, fitted when the watermark passes its
+ * end (a timer at {@code end − 1}), and a pane is dropped after the last window that holds it.
+ * Windows without points produce nothing. Count windows keep a {@code ListState} and are fitted
+ * on the point that fills them; an incomplete last count window is never fitted. With a
+ * RocksDB state backend, adding a point rewrites its pane: O(points in the pane) per point.
+ *
+ * <p>Labels ({@link ClustererSettings.LabelMode}): per window, each point is labelled when the
+ * first window that holds it is fitted (exactly once, also with sliding windows); online, each
+ * point is labelled on arrival with the key's current model.
+ *
+ * <p>Every point needs an event time: the record's timestamp (from the watermark strategy), else
+ * the point's own {@code ts}. Metrics, per subtask: counters {@code pointsIn},
+ * {@code pointsLabelled} (labels emitted), {@code deadLetters} (in a group {@code reason} per
+ * reason), {@code latePoints}, {@code windowsFitted}, {@code windowsSkipped} (too few points),
+ * {@code reseeds}; gauges {@code lastInertiaPerPoint}, {@code lastSilhouette},
+ * {@code lastMaxDrift} (of the last window fitted on the subtask, any key; 0 before one),
+ * {@code k}, {@code backend} (0 = cpu, 1 = gpu); a histogram {@code fitTimeMicros}.
+ */
+public final class ClusteringFunction extends KeyedProcessFunction<String, Point, LabelRecord> {
+    private static final long serialVersionUID = 1L;
+
+    /** Side output of the window summaries. */
+    public static final OutputTag<WindowSummary> SUMMARIES =
+            new OutputTag<>("window-summaries", TypeInformation.of(WindowSummary.class));
+    /** Side output of the points rejected by the clusterer ({@code dimension_mismatch}, {@code late}). */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("clusterer-dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private static final int FIT_TIME_SAMPLES = 1024;
+
+    private final WindowSpec windows;
+    private final ClustererSettings settings;
+
+    private transient ValueState<ModelState> model;
+    private transient MapState<Long, List<BufferedPoint>> panes;
+    private transient MapState<Long, Integer> panesLabelled;
+    private transient ListState<BufferedPoint> countWindow;
+    private transient ValueState<Integer> countWindowSize;
+
+    private transient Workers workers;
+    private transient LloydBackend backend;
+    private transient WindowFitter fitter;
+
+    private transient Counter pointsIn;
+    private transient Counter pointsLabelled;
+    private transient Map<DeadLetterReason, Counter> deadLetters;
+    private transient Counter latePoints;
+    private transient Counter windowsFitted;
+    private transient Counter windowsSkipped;
+    private transient Counter reseeds;
+    private transient Histogram fitTimeMicros;
+    private transient double lastInertiaPerPoint;
+    private transient double lastSilhouette;
+    private transient double lastMaxDrift;
+    private transient int backendCode;
+
+    /**
+     * A clusterer of {@code windows} with {@code settings}.
+     *
+     * @throws Backends.BackendUnavailableException when the settings ask for a backend that this
+     *         build or machine cannot run (checked here, where the job is built, to fail early)
+     */
+    public ClusteringFunction(WindowSpec windows, ClustererSettings settings) {
+        this.windows = Objects.requireNonNull(windows, "windows");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        Backends.check(settings.backend());
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        model = getRuntimeContext().getState(new ValueStateDescriptor<>("model", ModelStateSerializer.INSTANCE));
+        TypeInformation<BufferedPoint> pointType = TypeInformation.of(BufferedPoint.class);
+        if (windows.isTime()) {
+            panes = getRuntimeContext().getMapState(
+                    new MapStateDescriptor<>("panes", Types.LONG, Types.LIST(pointType)));
+            panesLabelled = getRuntimeContext().getMapState(
+                    new MapStateDescriptor<>("panes-labelled", Types.LONG, Types.INT));
+        } else {
+            countWindow = getRuntimeContext().getListState(new ListStateDescriptor<>("count-window", pointType));
+            countWindowSize = getRuntimeContext().getState(
+                    new ValueStateDescriptor<>("count-window-size", Types.INT));
+        }
+
+        workers = Workers.create(settings.fitThreads());
+        backend = openBackend(settings, workers);
+        fitter = new WindowFitter(settings, new KMeans(backend, workers), workers);
+        backendCode = backendCode(backend.name());
+        registerMetrics(getRuntimeContext().getMetricGroup());
+    }
+
+    /** The Lloyd backend of one function instance, chosen by the engine from the settings. */
+    private static LloydBackend openBackend(ClustererSettings settings, Workers workers) {
+        return Backends.open(settings.backend(), workers);
+    }
+
+    private void registerMetrics(MetricGroup group) {
+        pointsIn = group.counter("pointsIn");
+        pointsLabelled = group.counter("pointsLabelled");
+        deadLetters = new EnumMap<>(DeadLetterReason.class);
+        for (DeadLetterReason reason : new DeadLetterReason[] {DeadLetterReason.DIMENSION_MISMATCH,
+                DeadLetterReason.LATE}) {
+            deadLetters.put(reason, group.addGroup("reason", reason.code()).counter("deadLetters"));
+        }
+        latePoints = group.counter("latePoints");
+        windowsFitted = group.counter("windowsFitted");
+        windowsSkipped = group.counter("windowsSkipped");
+        reseeds = group.counter("reseeds");
+        group.gauge("lastInertiaPerPoint", (Gauge<Double>) () -> lastInertiaPerPoint);
+        group.gauge("lastSilhouette", (Gauge<Double>) () -> lastSilhouette);
+        group.gauge("lastMaxDrift", (Gauge<Double>) () -> lastMaxDrift);
+        group.gauge("k", (Gauge<Integer>) settings::k);
+        group.gauge("backend", (Gauge<Integer>) () -> backendCode);
+        fitTimeMicros = group.histogram("fitTimeMicros", new DescriptiveStatisticsHistogram(FIT_TIME_SAMPLES));
+    }
+
+    @Override
+    public void processElement(Point point, Context ctx, Collector<LabelRecord> out) throws Exception {
+        pointsIn.inc();
+        long ts = eventTime(point, ctx.timestamp());
+        ModelState state = model.value();
+        int dims = state == null ? point.dims() : state.dims();
+        if (point.dims() != dims) {
+            reject(ctx, point, DeadLetterReason.DIMENSION_MISMATCH, "point has " + point.dims()
+                    + " features, the model of key '" + point.key() + "' has " + dims);
+            return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        long pane = windows.isTime() ? windows.paneStart(ts) : 0;
+        if (windows.isTime() && windows.lastWindowEnd(pane) - 1 <= watermark) {
+            latePoints.inc();
+            reject(ctx, point, DeadLetterReason.LATE, "event time " + ts + " is behind the watermark " + watermark
+                    + ": every window of the point has been fitted");
+            return;
+        }
+        if (state == null) {
+            state = ModelState.initial(dims, settings.k());
+            model.update(state);
+        }
+        if (settings.labelMode() == ClustererSettings.LabelMode.ONLINE) {
+            emit(out, onlineLabel(point, ts, pane, state));
+        }
+        BufferedPoint buffered = new BufferedPoint(point.id(), ts, point.features());
+        if (windows.isTime()) {
+            addToPane(pane, buffered, watermark, ctx);
+        } else {
+            addToCountWindow(buffered, ctx, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LabelRecord> out) throws Exception {
+        long end = timestamp + 1;
+        long start = end - windows.sizeMillis();
+        long slide = windows.slideMillis();
+        List<BufferedPoint> points = new ArrayList<>();
+        // Index in `points` from which each pane's points have no label yet.
+        List<Integer> unlabelledFrom = new ArrayList<>();
+        List<Integer> paneEnds = new ArrayList<>();
+        for (long p = start; p < end; p += slide) {
+            List<BufferedPoint> pane = panes.get(p);
+            if (pane != null) {
+                Integer labelled = panesLabelled.get(p);
+                unlabelledFrom.add(points.size() + (labelled == null ? 0 : labelled));
+                points.addAll(pane);
+                paneEnds.add(points.size());
+                if (p > start && settings.labelMode() == ClustererSettings.LabelMode.WINDOW) {
+                    panesLabelled.put(p, pane.size());
+                }
+            }
+        }
+        // This was the last window holding the first pane.
+        panes.remove(start);
+        panesLabelled.remove(start);
+        if (points.isEmpty()) {
+            return;
+        }
+        WindowOutcome outcome = fitWindow(ctx.getCurrentKey(), points, start, end, ctx);
+        if (settings.labelMode() == ClustererSettings.LabelMode.WINDOW) {
+            for (int i = 0; i < paneEnds.size(); i++) {
+                emitLabels(out, ctx.getCurrentKey(), outcome, points, unlabelledFrom.get(i), paneEnds.get(i),
+                        start, end);
+            }
+        }
+    }
+
+    private void addToPane(long pane, BufferedPoint point, long watermark, Context ctx) throws Exception {
+        List<BufferedPoint> list = panes.get(pane);
+        if (list == null) {
+            list = new ArrayList<>();
+            // A new pane: a timer for every window holding it that is still open (timers are deduplicated).
+            for (long end = windows.firstWindowEnd(pane); end <= windows.lastWindowEnd(pane);
+                    end += windows.slideMillis()) {
+                if (end - 1 > watermark) {
+                    ctx.timerService().registerEventTimeTimer(end - 1);
+                }
+            }
+        }
+        list.add(point);
+        panes.put(pane, list);
+    }
+
+    private void addToCountWindow(BufferedPoint point, Context ctx, Collector<LabelRecord> out) throws Exception {
+        countWindow.add(point);
+        Integer size = countWindowSize.value();
+        int filled = (size == null ? 0 : size) + 1;
+        if (filled < windows.count()) {
+            countWindowSize.update(filled);
+            return;
+        }
+        List<BufferedPoint> points = new ArrayList<>();
+        countWindow.get().forEach(points::add);
+        countWindow.clear();
+        countWindowSize.clear();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (BufferedPoint p : points) {
+            first = Math.min(first, p.ts());
+            last = Math.max(last, p.ts());
+        }
+        WindowOutcome outcome = fitWindow(ctx.getCurrentKey(), points, first, last, ctx);
+        if (settings.labelMode() == ClustererSettings.LabelMode.WINDOW) {
+            emitLabels(out, ctx.getCurrentKey(), outcome, points, 0, points.size(), first, last);
+        }
+    }
+
+    /** Fits a window, updates the model, emits the summary and updates the metrics. */
+    private WindowOutcome fitWindow(String key, List<BufferedPoint> points, long start, long end, Context ctx)
+            throws Exception {
+        ModelState state = model.value();
+        int d = state.dims();
+        float[] data = new float[Math.multiplyExact(points.size(), d)];
+        for (int i = 0; i < points.size(); i++) {
+            System.arraycopy(points.get(i).features(), 0, data, i * d, d);
+        }
+        WindowOutcome outcome = fitter.fit(key, state, PointBlock.of(data, d), start, end);
+        model.update(outcome.state());
+        WindowSummary summary = outcome.summary();
+        ctx.output(SUMMARIES, summary);
+        if (summary.fitted()) {
+            windowsFitted.inc();
+            lastInertiaPerPoint = summary.meanSqDistance();
+            if (summary.silhouette() != null) {
+                lastSilhouette = summary.silhouette();
+            }
+            if (summary.drift() != null) {
+                lastMaxDrift = summary.drift().max();
+            }
+            fitTimeMicros.update(Math.round(summary.fitMs() * 1000));
+            backendCode = backendCode(summary.backend());
+        } else {
+            windowsSkipped.inc();
+        }
+        if (outcome.reseeded()) {
+            reseeds.inc();
+        }
+        return outcome;
+    }
+
+    /** Labels of {@code points[from, to)} from the window's outcome. */
+    private void emitLabels(Collector<LabelRecord> out, String key, WindowOutcome outcome, List<BufferedPoint> points,
+            int from, int to, long start, long end) {
+        long version = outcome.summary().modelVersion();
+        for (int i = from; i < to; i++) {
+            BufferedPoint p = points.get(i);
+            Float distance = outcome.labelled() ? outcome.distances()[i] : null;
+            emit(out, new LabelRecord(key, p.id(), p.ts(), start, end, outcome.clusters()[i], distance, version));
+        }
+    }
+
+    private LabelRecord onlineLabel(Point point, long ts, long pane, ModelState state) {
+        Long start = windows.isTime() ? windows.firstWindowEnd(pane) - windows.sizeMillis() : null;
+        Long end = windows.isTime() ? windows.firstWindowEnd(pane) : null;
+        if (!state.hasModel()) {
+            return new LabelRecord(point.key(), point.id(), ts, start, end, -1, null, 0);
+        }
+        int cluster = state.nearest(point.features());
+        return new LabelRecord(point.key(), point.id(), ts, start, end, cluster,
+                state.distance(point.features(), cluster), state.modelVersion());
+    }
+
+    private void emit(Collector<LabelRecord> out, LabelRecord label) {
+        out.collect(label);
+        pointsLabelled.inc();
+    }
+
+    private void reject(Context ctx, Point point, DeadLetterReason reason, String message) {
+        Long recordTime = ctx.timestamp();
+        ctx.output(DEAD_LETTERS, DeadLetter.ofPoint(point, reason, message, recordTime == null ? -1 : recordTime));
+        deadLetters.get(reason).inc();
+    }
+
+    /** The event time of a point: the record's timestamp, else the point's own. */
+    private static long eventTime(Point point, Long recordTimestamp) {
+        if (recordTimestamp != null) {
+            return recordTimestamp;
+        }
+        if (point.hasTimestamp()) {
+            return point.ts();
+        }
+        throw new IllegalStateException("point " + point + " has no event time: assign timestamps and watermarks"
+                + " to the stream before the clusterer");
+    }
+
+    private static int backendCode(String name) {
+        return "gpu".equals(name) ? 1 : 0;
+    }
+
+    @Override
+    public void close() {
+        if (backend != null) {
+            backend.close();
+        }
+        if (workers != null) {
+            workers.close();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package streamkmeans.stream;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The streaming job's topology:
+ * <pre>
+ * points topic ─► parse (points | dead letters) ─► event time ─► keyBy(model key)
+ *     ─► ClusteringFunction ─► labels topic
+ *                           ├► summaries topic
+ *                           └► dead letters (dimension, late) ┐
+ * parse dead letters ─────────────────────────────────────────┴► dead-letter topic
+ * </pre>
+ * Nothing is dropped: every record of the points topic becomes exactly one label or one dead
+ * letter. Sinks are transactional under {@link Delivery#EXACTLY_ONCE} (committed on checkpoints).
+ */
+public final class ClusteringJob {
+    /** Kafka's broker-side maximum; the connector's one-hour default would fail at start. */
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+    private static final OutputTag<DeadLetter> PARSE_FAILURES =
+            new OutputTag<>("parse-dead-letters", StreamTypes.DEAD_LETTER);
+
+    private ClusteringJob() {
+    }
+
+    /** Adds the job to {@code env}; call {@code env.execute(name)} afterwards. */
+    public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+        SingleOutputStreamOperator<Point> points = env
+                .fromSource(source(settings), watermarks(settings), "points: " + settings.inputTopic())
+                .uid("points-source")
+                .process(new SplitParsed())
+                .returns(StreamTypes.POINT)
+                .uid("split-dead-letters")
+                .name("split dead letters");
+
+        SingleOutputStreamOperator<LabelRecord> labels = points
+                .keyBy(Point::key)
+                .process(new ClusteringFunction(settings.windows(), settings.clusterer()))
+                .uid("clusterer")
+                .name("window clusterer");
+
+        labels.sinkTo(sink(settings, "labels", new JsonRecordSchema<LabelRecord>(settings.labelsTopic(),
+                        LabelRecord::key, LabelRecord::toJsonBytes, LabelRecord::ts)))
+                .uid("labels-sink").name("labels: " + settings.labelsTopic());
+        labels.getSideOutput(ClusteringFunction.SUMMARIES)
+                .sinkTo(sink(settings, "summaries", new JsonRecordSchema<WindowSummary>(settings.summariesTopic(),
+                        WindowSummary::key, WindowSummary::toJsonBytes, s -> null)))
+                .uid("summaries-sink").name("summaries: " + settings.summariesTopic());
+        DataStream<DeadLetter> deadLetters = points.getSideOutput(PARSE_FAILURES)
+                .union(labels.getSideOutput(ClusteringFunction.DEAD_LETTERS));
+        deadLetters.sinkTo(sink(settings, "dead-letters", new JsonRecordSchema<DeadLetter>(settings.deadLetterTopic(),
+                        DeadLetter::key, DeadLetter::toJson, s -> null)))
+                .uid("dead-letter-sink").name("dead letters: " + settings.deadLetterTopic());
+    }
+
+    private static KafkaSource<Either<DeadLetter, Point>> source(JobSettings s) {
+        Properties props = new Properties();
+        props.putAll(s.kafka());
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var builder = KafkaSource.<Either<DeadLetter, Point>>builder()
+                .setProperties(props)
+                .setTopics(s.inputTopic())
+                .setGroupId(s.groupId())
+                .setStartingOffsets(s.startFromEarliest()
+                        ? OffsetsInitializer.earliest()
+                        : OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
+                .setDeserializer(new PointDeserializer(s.format(), s.limits()));
+        if (s.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    private static WatermarkStrategy<Either<DeadLetter, Point>> watermarks(JobSettings s) {
+        WatermarkStrategy<Either<DeadLetter, Point>> strategy = WatermarkStrategy
+                .<Either<DeadLetter, Point>>forBoundedOutOfOrderness(s.outOfOrderness())
+                .withTimestampAssigner((e, recordTs) -> e.isRight() ? e.right().eventTime(recordTs) : recordTs);
+        return s.idleness().isZero() ? strategy : strategy.withIdleness(s.idleness());
+    }
+
+    private static <T> KafkaSink<T> sink(JobSettings s, String name, KafkaRecordSerializationSchema<T> schema) {
+        Properties props = new Properties();
+        props.putAll(s.kafka());
+        props.putIfAbsent("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        var builder = KafkaSink.<T>builder()
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(schema);
+        if (s.delivery() == Delivery.EXACTLY_ONCE) {
+            builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                    .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-" + name);
+        } else {
+            builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Points go on; records that did not parse go to the dead-letter side output, counted by
+     * reason ({@code recordsIn}, {@code deadLetters} with a {@code reason} group).
+     */
+    private static final class SplitParsed extends ProcessFunction<Either<DeadLetter, Point>, Point> {
+        private static final long serialVersionUID = 1L;
+        private transient Counter recordsIn;
+        private transient Map<DeadLetterReason, Counter> deadLetters;
+
+        @Override
+        public void open(OpenContext openContext) {
+            MetricGroup group = getRuntimeContext().getMetricGroup();
+            recordsIn = group.counter("recordsIn");
+            deadLetters = new EnumMap<>(DeadLetterReason.class);
+            for (DeadLetterReason reason : DeadLetterReason.values()) {
+                deadLetters.put(reason, group.addGroup("reason", reason.code()).counter("parseDeadLetters"));
+            }
+        }
+
+        @Override
+        public void processElement(Either<DeadLetter, Point> value, Context ctx, Collector<Point> out) {
+            recordsIn.inc();
+            if (value.isRight()) {
+                out.collect(value.right());
+            } else {
+                deadLetters.get(value.left().reason()).inc();
+                ctx.output(PARSE_FAILURES, value.left());
+            }
+        }
+    }
+}

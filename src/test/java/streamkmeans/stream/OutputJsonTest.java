@@ -1,0 +1,69 @@
+package streamkmeans.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutputJsonTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static WindowSummary summary(Double silhouette, WindowSummary.Drift drift) {
+        return new WindowSummary("sensor-7", 1000, 2000, "ok", 4, 2, 2, "cpu", "warm", 3, true, 2.5, 0.625, 0.7,
+                silhouette, "exact", null, new float[][] {{0.1f, 2}, {-3, 4.25f}}, new int[] {3, 1}, drift, 0.25,
+                1.5, 7);
+    }
+
+    @Test
+    void theSummaryHasTheDesignFieldsInOrder() throws Exception {
+        WindowSummary s = summary(0.5, new WindowSummary.Drift(new double[] {0.5, 1.5}, 1.5, 1.0));
+        JsonNode json = MAPPER.readTree(s.toJson());
+        List<String> names = new ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("key", "window_start", "window_end", "status", "points", "dims", "k", "backend",
+                "seeding", "iterations", "converged", "inertia", "mean_sq_distance", "rolling_inertia", "silhouette",
+                "silhouette_method", "rolling_silhouette", "centroids", "cluster_sizes", "drift", "label_churn",
+                "fit_ms", "model_version"), names);
+        assertEquals("sensor-7", json.get("key").asText());
+        assertEquals(1000, json.get("window_start").asLong());
+        assertEquals(0.625, json.get("mean_sq_distance").asDouble());
+        assertEquals("[[0.1,2.0],[-3.0,4.25]]", json.get("centroids").toString(), "floats in their float32 form");
+        assertEquals("{\"per_cluster\":[0.5,1.5],\"max\":1.5,\"mean\":1.0}", json.get("drift").toString());
+        assertEquals(true, json.get("rolling_silhouette").isNull());
+        assertEquals(7, json.get("model_version").asLong());
+        assertArrayEquals(s.toJson().getBytes(StandardCharsets.UTF_8), s.toJsonBytes());
+    }
+
+    @Test
+    void absentValuesAreNullAndNaNIsRefused() throws Exception {
+        JsonNode json = MAPPER.readTree(summary(null, null).toJson());
+        assertEquals(true, json.get("silhouette").isNull());
+        assertEquals(true, json.get("drift").isNull());
+        assertThrows(IllegalArgumentException.class, () -> new WindowSummary("k", 0, 1, "ok", 1, 1, 1, "cpu", "warm",
+                1, true, Double.NaN, null, null, null, null, null, null, null, null, null, null, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new WindowSummary.Drift(new double[] {Double.POSITIVE_INFINITY}, 0, 0));
+    }
+
+    @Test
+    void aLabelHasTheDesignFields() {
+        LabelRecord label = new LabelRecord("sensor-7", "e-1041", 1764370000000L, 1764369990000L, 1764370000000L, 3,
+                0.8123f, 12);
+        assertEquals("{\"key\":\"sensor-7\",\"id\":\"e-1041\",\"ts\":1764370000000,\"window_start\":1764369990000,"
+                + "\"window_end\":1764370000000,\"cluster\":3,\"distance\":0.8123,\"model_version\":12}",
+                label.toJson());
+        LabelRecord unlabelled = new LabelRecord("k", null, 5, null, null, -1, null, 0);
+        assertEquals("{\"key\":\"k\",\"id\":null,\"ts\":5,\"window_start\":null,\"window_end\":null,"
+                + "\"cluster\":-1,\"distance\":null,\"model_version\":0}", unlabelled.toJson());
+        assertThrows(IllegalArgumentException.class, () -> new LabelRecord("k", null, 5, null, null, 2, null, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LabelRecord("k", null, 5, null, null, -1, 1f, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new LabelRecord("k", null, 5, null, null, 0, Float.NaN, 1));
+    }
+}
