@@ -34,11 +34,12 @@ import streamkmeans.engine.Simd;
         description = "Real-time K-Means clustering of event streams, and the offline tools around it.",
         subcommands = {
             // Subcommands, in the order the usage help lists them; new ones go before "help".
+            DemoCommand.class,
+            RunCommand.class,
             FitCommand.class,
-            BenchCommand.class,
             KafkaCommand.class,
             GenerateCommand.class,
-            RunCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Callable<Integer> {

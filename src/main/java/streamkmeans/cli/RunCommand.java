@@ -1,8 +1,14 @@
 package streamkmeans.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,6 +73,13 @@ public final class RunCommand implements Callable<Integer> {
             conf.setString("execution.state-recovery.path", savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (checkpointDir == null && !interval.isZero() && env instanceof LocalStreamEnvironment) {
+            // On a cluster its own configuration names the checkpoint storage. Locally, window
+            // buffers outgrow the 5 MiB in-memory checkpoint limit: keep them in files.
+            Path local = Path.of(System.getProperty("java.io.tmpdir"), "streamkmeans-checkpoints", jobName);
+            conf.setString("execution.checkpointing.dir", local.toUri().toString());
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
         ClusteringJob.build(env, settings);
         spec.commandLine().getErr().printf("streamkmeans run: %s -> %s, %s, %s; windows %s, k=%d; kafka %s%n",
                 settings.inputTopic(), settings.labelsTopic(), settings.summariesTopic(), settings.deadLetterTopic(),
@@ -74,6 +87,18 @@ public final class RunCommand implements Callable<Integer> {
         spec.commandLine().getErr().flush();
         env.execute(jobName);
         return 0;
+    }
+
+    /** Deletes a folder and its contents, ignoring what cannot be deleted. */
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Temporary files only: left behind at worst.
+        }
     }
 
     /** Parses a checkpoint interval; {@code 0} disables checkpointing. */
