@@ -121,7 +121,7 @@ public final class Seeding {
             points.copyPoint(first, centres, 0);
             double potential = lower(centres, 0);
             int[] ids = new int[trials];
-            double[][] partial = new double[trials][chunks.count()];
+            double[][] partial = new double[chunks.count()][trials];
             for (int c = 1; c < k; c++) {
                 for (int l = 0; l < trials; l++) {
                     ids[l] = potential > 0 ? sample(rng.nextDouble() * potential) : rng.nextInt(n);
@@ -132,15 +132,14 @@ public final class Seeding {
                     for (int l = 0; l < trials; l++) {
                         points.copyPoint(ids[l], rows[l], 0);
                     }
-                    workers.forEach(chunks.count(), ch -> {
-                        for (int l = 0; l < trials; l++) {
-                            partial[l][ch] = kernels.potentialWith(panel, d, chunks.start(ch), chunks.end(ch),
-                                    rows[l], closest);
-                        }
-                    });
+                    workers.forEach(chunks.count(), ch -> kernels.potentialsWith(panel, d, chunks.start(ch),
+                            chunks.end(ch), rows, closest, partial[ch]));
                     double bestPotential = Double.POSITIVE_INFINITY;
                     for (int l = 0; l < trials; l++) {
-                        double p = sumInOrder(partial[l]);
+                        double p = 0;
+                        for (double[] chunk : partial) {
+                            p += chunk[l];
+                        }
                         if (p < bestPotential) {
                             bestPotential = p;
                             best = l;

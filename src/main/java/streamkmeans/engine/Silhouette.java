@@ -33,16 +33,21 @@ public final class Silhouette {
      * chunks of points, and O(n·d + k) memory (a cluster-ordered copy of the points; no n×n
      * matrix). Distances are float32, summed in float over at most 32 blocks of 8 points and then
      * in double; the result agrees with a double-precision computation to 1e-6. Uses 8-lane Vector
-     * API kernels when {@link Simd#vectorAvailable()}, else scalar ones that give the same bits.
+     * API kernels when {@link Simd#vectorReady()}, else scalar ones that give the same bits.
      *
      * @throws IllegalArgumentException when labels do not match the points or lie outside [0, k)
      */
     public static SilhouetteResult exact(PackedPoints points, int[] labels, int k, Workers workers) {
+        return exact(points, labels, k, workers, Simd.vectorReady());
+    }
+
+    /** {@link #exact(PackedPoints, int[], int, Workers)} on the vector or the scalar kernels. */
+    static SilhouetteResult exact(PackedPoints points, int[] labels, int k, Workers workers, boolean vector) {
         checkLabels(points, labels, k);
         int n = points.size();
         int[] all = new int[n];
         Arrays.setAll(all, i -> i);
-        return ofMembers(points, labels, k, all, "exact", workers, Simd.vectorAvailable());
+        return ofMembers(points, labels, k, all, "exact", workers, vector);
     }
 
     /**
@@ -64,7 +69,7 @@ public final class Silhouette {
         }
         checkLabels(points, labels, k);
         int[] members = sample(points.size(), sampleSize, seed);
-        return ofMembers(points, labels, k, members, "sampled:" + sampleSize, workers, Simd.vectorAvailable());
+        return ofMembers(points, labels, k, members, "sampled:" + sampleSize, workers, Simd.vectorReady());
     }
 
     /**

@@ -38,28 +38,30 @@ final class VectorAssignKernels extends AssignKernels {
     }
 
     @Override
-    void assign(float[] panel, int from, int to, CentroidPanel centroids, int[] labels) {
-        int b = from;
-        for (; b + 2 <= to; b += 2) {
-            assignPair(panel, b, centroids, labels);
+    void assign(float[] panel, int[] blocks, int count, CentroidPanel centroids, int[] labels, float[] best) {
+        int i = 0;
+        for (; i + 2 <= count; i += 2) {
+            assignPair(panel, blocks[i], blocks[i + 1], centroids, labels, best);
         }
-        if (b < to) {
-            assignOne(panel, b, centroids, labels);
+        if (i < count) {
+            assignOne(panel, blocks[i], centroids, labels, best);
         }
     }
 
     /**
-     * Blocks {@code b} and {@code b + 1} against all centroids, four at a time: eight independent
+     * Blocks {@code b0} and {@code b1} against all centroids, four at a time: eight independent
      * accumulators hide the FMA latency, and each loaded point vector and broadcast centroid
      * coordinate feeds two or four FMAs.
      */
-    private static void assignPair(float[] panel, int b, CentroidPanel centroids, int[] labels) {
+    private static void assignPair(float[] panel, int b0, int b1, CentroidPanel centroids, int[] labels,
+                                   float[] bestOut) {
         int d = centroids.dimension();
         int groups = centroids.groups();
         float[] scaled = centroids.scaled();
         float[] norms = centroids.norms();
         int stride = d * LANES;
-        int first = b * stride;
+        int first = b0 * stride;
+        int other = (b1 - b0) * stride;
         FloatVector best0 = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
         FloatVector best1 = best0;
         FloatVector index0 = FloatVector.zero(F);
@@ -78,7 +80,7 @@ final class VectorAssignKernels extends AssignKernels {
             int c = g * d * GROUP;
             for (int x = first, end = first + stride; x < end; x += LANES, c += GROUP) {
                 FloatVector x0 = FloatVector.fromArray(F, panel, x);
-                FloatVector x1 = FloatVector.fromArray(F, panel, x + stride);
+                FloatVector x1 = FloatVector.fromArray(F, panel, x + other);
                 FloatVector c0 = FloatVector.broadcast(F, scaled[c]);
                 a00 = x0.fma(c0, a00);
                 a10 = x1.fma(c0, a10);
@@ -122,12 +124,12 @@ final class VectorAssignKernels extends AssignKernels {
             best1 = best1.blend(a13, m);
             index1 = index1.blend(id, m);
         }
-        storeLabels(index0, labels, b * LANES);
-        storeLabels(index1, labels, (b + 1) * LANES);
+        store(index0, best0, labels, bestOut, b0 * LANES);
+        store(index1, best1, labels, bestOut, b1 * LANES);
     }
 
-    /** Block {@code b} alone (the odd one at the end of a range). */
-    private static void assignOne(float[] panel, int b, CentroidPanel centroids, int[] labels) {
+    /** Block {@code b} alone (the odd one at the end of a list). */
+    private static void assignOne(float[] panel, int b, CentroidPanel centroids, int[] labels, float[] bestOut) {
         int d = centroids.dimension();
         int groups = centroids.groups();
         float[] scaled = centroids.scaled();
@@ -166,12 +168,16 @@ final class VectorAssignKernels extends AssignKernels {
             best = best.blend(a3, m);
             index = index.blend(id, m);
         }
-        storeLabels(index, labels, b * LANES);
+        store(index, best, labels, bestOut, b * LANES);
     }
 
-    /** Centroid indices are carried as floats (exact below 2^24) so one mask serves both blends. */
-    private static void storeLabels(FloatVector index, int[] labels, int offset) {
+    /**
+     * Writes one block's labels and best scores. Centroid indices are carried as floats (exact
+     * below 2^24) so one comparison mask serves both blends.
+     */
+    private static void store(FloatVector index, FloatVector best, int[] labels, float[] bestOut, int offset) {
         ((IntVector) index.convert(VectorOperators.F2I, 0)).intoArray(labels, offset);
+        best.intoArray(bestOut, offset);
     }
 
     @Override
@@ -188,15 +194,56 @@ final class VectorAssignKernels extends AssignKernels {
         return sum;
     }
 
+    /** Candidates in groups of up to four share each loaded point vector. */
     @Override
-    double potentialWith(float[] panel, int d, int from, int to, float[] centre, float[] closest) {
-        double sum = 0;
+    void potentialsWith(float[] panel, int d, int from, int to, float[][] candidates, float[] closest,
+                        double[] potentials) {
         float[] lanes = new float[LANES];
-        for (int b = from; b < to; b++) {
-            distances(panel, d, b, centre).min(FloatVector.fromArray(F, closest, b * LANES)).intoArray(lanes, 0);
-            for (int lane = 0; lane < LANES; lane++) {
-                sum += lanes[lane];
+        int count = candidates.length;
+        for (int l = 0; l < count; l += GROUP) {
+            int m = Math.min(GROUP, count - l);
+            float[] c0 = candidates[l];
+            float[] c1 = candidates[l + Math.min(1, m - 1)];
+            float[] c2 = candidates[l + Math.min(2, m - 1)];
+            float[] c3 = candidates[l + Math.min(3, m - 1)];
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int b = from; b < to; b++) {
+                int base = b * d * LANES;
+                FloatVector a0 = FloatVector.zero(F);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                for (int t = 0; t < d; t++) {
+                    FloatVector x = FloatVector.fromArray(F, panel, base + t * LANES);
+                    FloatVector e0 = x.sub(c0[t]);
+                    FloatVector e1 = x.sub(c1[t]);
+                    FloatVector e2 = x.sub(c2[t]);
+                    FloatVector e3 = x.sub(c3[t]);
+                    a0 = e0.fma(e0, a0);
+                    a1 = e1.fma(e1, a1);
+                    a2 = e2.fma(e2, a2);
+                    a3 = e3.fma(e3, a3);
+                }
+                FloatVector near = FloatVector.fromArray(F, closest, b * LANES);
+                s0 = addLanes(s0, a0.min(near), lanes);
+                s1 = addLanes(s1, a1.min(near), lanes);
+                s2 = addLanes(s2, a2.min(near), lanes);
+                s3 = addLanes(s3, a3.min(near), lanes);
             }
+            // Groups short of four repeat their last candidate; only the real ones are stored.
+            double[] sums = {s0, s1, s2, s3};
+            System.arraycopy(sums, 0, potentials, l, m);
+        }
+    }
+
+    /** {@code sum} plus the lanes of {@code v} in lane order, in double (the scalar order). */
+    private static double addLanes(double sum, FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        for (int lane = 0; lane < LANES; lane++) {
+            sum += scratch[lane];
         }
         return sum;
     }

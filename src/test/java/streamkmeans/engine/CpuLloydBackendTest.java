@@ -2,9 +2,11 @@ package streamkmeans.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +14,7 @@ class CpuLloydBackendTest {
 
     @Test
     void vectorAndScalarKernelsGiveIdenticalResults() {
+        assertTrue(Simd.awaitVectorReady(), "the build runs tests with the Vector API module");
         int[][] shapes = {{10_007, 8, 16}, {3_001, 1, 3}, {2_005, 5, 9}, {1_500, 33, 7}, {640, 512, 4}, {9, 2, 9}};
         try (Workers workers = Workers.create(2)) {
             for (int[] shape : shapes) {
@@ -28,6 +31,33 @@ class CpuLloydBackendTest {
                 assertEquals(scalar.emptyRepairs(), vector.emptyRepairs());
             }
         }
+    }
+
+    @Test
+    void skippingBlocksByBoundsChangesNothing() {
+        // Shapes where bounds are kept (k·d >= 512, n >= 64·k), from random and from K-Means++ starts.
+        int[][] shapes = {{30_001, 32, 16}, {8_000, 32, 40}, {4_003, 64, 9}, {2_000, 128, 12}};
+        try (Workers workers = Workers.create(2)) {
+            for (int[] shape : shapes) {
+                for (Init start : new Init[] {Init.RANDOM, Init.KMEANS_PLUS_PLUS}) {
+                    assertSameWithAndWithoutBounds(workers, shape, start);
+                }
+            }
+        }
+    }
+
+    private static void assertSameWithAndWithoutBounds(Workers workers, int[] shape, Init start) {
+        PackedPoints points = PackedPoints.pack(Blobs.stationary(shape[1], shape[2], 31).sample(shape[0]).points());
+        float[] init = Seeding.seed(points, shape[2], start, 0, new SplittableRandom(2), workers);
+        LloydSettings settings = new LloydSettings(60, 0);
+        LloydResult bounded = new CpuLloydBackend(workers).run(points, init, shape[2], settings);
+        LloydResult full = CpuLloydBackend.withoutBounds(workers).run(points, init, shape[2], settings);
+        String where = Arrays.toString(shape) + " from " + start;
+        assertArrayEquals(full.labels(), bounded.labels(), where);
+        assertArrayEquals(full.centroids(), bounded.centroids(), where);
+        assertEquals(full.inertia(), bounded.inertia(), where);
+        assertEquals(full.iterations(), bounded.iterations(), where);
+        assertEquals(full.emptyRepairs(), bounded.emptyRepairs(), where);
     }
 
     @Test
