@@ -1,7 +1,6 @@
 package streamkmeans.engine;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * The silhouette coefficient of a labelling (Rousseeuw 1987) with Euclidean distances, as
@@ -150,23 +149,9 @@ public final class Silhouette {
         return simplified(points, labels, k, centroids, workers);
     }
 
-    /**
-     * {@code m} distinct indices of [0, n), uniform without replacement (a partial Fisher–Yates
-     * shuffle driven by {@code seed}), in ascending order. O(n) time and memory.
-     */
+    /** The sample of {@link #sampled}: {@link Sampling#uniformIndices}. */
     static int[] sample(int n, int m, long seed) {
-        int[] index = new int[n];
-        Arrays.setAll(index, i -> i);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < m; i++) {
-            int j = i + random.nextInt(n - i);
-            int tmp = index[i];
-            index[i] = index[j];
-            index[j] = tmp;
-        }
-        int[] picked = Arrays.copyOf(index, m);
-        Arrays.sort(picked);
-        return picked;
+        return Sampling.uniformIndices(n, m, seed);
     }
 
     /**

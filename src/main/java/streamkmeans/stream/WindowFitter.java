@@ -10,6 +10,7 @@ import streamkmeans.engine.KMeans;
 import streamkmeans.engine.KMeansConfig;
 import streamkmeans.engine.KMeansResult;
 import streamkmeans.engine.PointBlock;
+import streamkmeans.engine.Sampling;
 import streamkmeans.engine.Silhouette;
 import streamkmeans.engine.SilhouetteResult;
 import streamkmeans.engine.Workers;
@@ -93,7 +94,7 @@ public final class WindowFitter {
         long seed = windowSeed(settings.seed(), before.windowsSeen());
         KMeansConfig config = settings.kmeansConfig(seed);
         PointBlock fitPoints = n > settings.maxFitPoints()
-                ? points.select(uniformSample(n, settings.maxFitPoints(), seed)) : points;
+                ? points.select(Sampling.uniformIndices(n, settings.maxFitPoints(), seed)) : points;
 
         float[] previous = before.hasModel() ? before.centroids() : null;
         // Labels under the previous model: label churn, and an empty cluster here forces a repair.
@@ -229,25 +230,6 @@ public final class WindowFitter {
             changed += before[i] != after[i] ? 1 : 0;
         }
         return (double) changed / before.length;
-    }
-
-    /**
-     * {@code m} distinct indices of [0, n), uniform without replacement (a partial Fisher–Yates
-     * shuffle from {@code seed}), ascending so that the sample keeps the input order. O(n).
-     */
-    static int[] uniformSample(int n, int m, long seed) {
-        int[] index = new int[n];
-        Arrays.setAll(index, i -> i);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < m; i++) {
-            int j = i + random.nextInt(n - i);
-            int tmp = index[i];
-            index[i] = index[j];
-            index[j] = tmp;
-        }
-        int[] picked = Arrays.copyOf(index, m);
-        Arrays.sort(picked);
-        return picked;
     }
 
     /** The seed of the window with index {@code window}: distinct windows get unrelated seeds. */

@@ -16,6 +16,7 @@ import streamkmeans.engine.Blobs;
 import streamkmeans.engine.CpuLloydBackend;
 import streamkmeans.engine.KMeans;
 import streamkmeans.engine.PointBlock;
+import streamkmeans.engine.Sampling;
 import streamkmeans.engine.Workers;
 
 class WindowFitterTest {
@@ -292,12 +293,12 @@ class WindowFitterTest {
     void windowSeedsDifferPerWindowAndSamplesAreSortedAndDistinct() {
         assertTrue(WindowFitter.windowSeed(7, 0) != WindowFitter.windowSeed(7, 1));
         assertEquals(WindowFitter.windowSeed(7, 3), WindowFitter.windowSeed(7, 3));
-        int[] picked = WindowFitter.uniformSample(1000, 100, 42);
+        int[] picked = Sampling.uniformIndices(1000, 100, 42);
         assertEquals(100, picked.length);
         for (int i = 1; i < picked.length; i++) {
             assertTrue(picked[i] > picked[i - 1]);
         }
-        assertArrayEquals(picked, WindowFitter.uniformSample(1000, 100, 42));
+        assertArrayEquals(picked, Sampling.uniformIndices(1000, 100, 42));
     }
 
     /** {@code perBlob} Gaussian points (std 1) around each centre, dealt round-robin: point i is in blob i mod k. */
