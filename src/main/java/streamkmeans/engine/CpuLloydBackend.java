@@ -100,7 +100,8 @@ public final class CpuLloydBackend implements LloydBackend {
      */
     @Override
     public double assign(PackedPoints points, float[] centroids, int k, int[] labels) {
-        check(points, centroids, k);
+        // Unlike a fit, labelling needs no more points than centroids.
+        checkCentroids(points, centroids, k);
         if (labels.length != points.size()) {
             throw new IllegalArgumentException("labels has length " + labels.length + ", expected " + points.size());
         }
@@ -122,8 +123,15 @@ public final class CpuLloydBackend implements LloydBackend {
     }
 
     private static void check(PackedPoints points, float[] centroids, int k) {
-        if (k < 1 || k > points.size()) {
+        if (k > points.size()) {
             throw new IllegalArgumentException("k must be in [1, " + points.size() + "], got " + k);
+        }
+        checkCentroids(points, centroids, k);
+    }
+
+    private static void checkCentroids(PackedPoints points, float[] centroids, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
         if (centroids.length != k * points.dimension()) {
             throw new IllegalArgumentException("expected " + k + "·" + points.dimension()

@@ -33,7 +33,7 @@ public interface LloydBackend extends AutoCloseable {
 
     /**
      * Labels each point with its nearest centroid (ties to the lowest index) and returns the
-     * inertia in packed squared units. {@code labels} has length n.
+     * inertia in packed squared units. {@code labels} has length n; k may exceed n.
      */
     double assign(PackedPoints points, float[] centroids, int k, int[] labels);
 

@@ -143,6 +143,14 @@ class KMeansTest {
     }
 
     @Test
+    void predictsFewerPointsThanCentroids() {
+        Assignment a = kmeans(two).predict(PointBlock.of(new float[] {9, 9}, 2), new float[] {0, 0, 10, 10, 20, 20}, 3);
+        assertArrayEquals(new int[] {1}, a.labels());
+        assertArrayEquals(new int[] {0, 1, 0}, a.clusterSizes());
+        assertEquals(2, a.inertia(), 1e-9);
+    }
+
+    @Test
     void hugeCoordinatesKeepFiniteExactResults() {
         PointBlock base = threeGroups(50, 5);
         float[] data = base.data().clone();
