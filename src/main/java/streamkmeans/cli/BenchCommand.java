@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
 import streamkmeans.engine.CpuLloydBackend;
 import streamkmeans.engine.Init;
@@ -44,6 +45,7 @@ import streamkmeans.engine.PackedPoints;
 import streamkmeans.engine.Seeding;
 import streamkmeans.engine.Silhouette;
 import streamkmeans.engine.SilhouetteResult;
+import streamkmeans.engine.Simd;
 import streamkmeans.engine.Workers;
 
 /**
@@ -53,10 +55,14 @@ import streamkmeans.engine.Workers;
  *
  * <p>Per case: greedy K-Means++ seeding (seed 0, {@code 2 + ln k} candidates), then Lloyd from
  * those centroids, reported as milliseconds per assignment+update pass and GFLOP/s counting
- * {@code 3·n·k·d} floating-point operations per pass; on W1 the exact silhouette and on W2 the
- * silhouette of a 10 000-point sample. With {@code --data-dir} the points, the initial centroids
- * and the labels are written as raw little-endian files with a JSON header per case, so that
- * {@code bench/sklearn_bench.py} can run scikit-learn on exactly the same numbers.
+ * {@code 3·n·k·d} floating-point operations per pass; a whole fit from the same centroids
+ * (n-init 1, tol 1e-4); on W1 the exact silhouette and on W2 the silhouette of a 10 000-point
+ * sample. Short operations are warmed up until the JIT has compiled them, then timed about a
+ * second's worth; progress goes to stderr, the table (or JSON) to stdout.
+ *
+ * <p>With {@code --data-dir} the points, the initial centroids and the labels are written as raw
+ * little-endian files with a JSON header per case, so that {@code bench/sklearn_bench.py} can run
+ * scikit-learn on exactly the same numbers.
  */
 @Command(
         name = "bench",
@@ -80,9 +86,12 @@ public final class BenchCommand implements Callable<Integer> {
     static final long SEED = 0;
     /** Points in the silhouette sample of the sampled cases. */
     static final int SILHOUETTE_SAMPLE = 10_000;
-    /** Wall time a case's timed Lloyd runs aim at when {@code --repeat} is not given. */
+    /** Wall time the timed runs of one measurement add up to when {@code --repeat} is not given. */
     private static final double TARGET_SECONDS = 1.0;
-    /** An operation at least this long is timed once, cold: warming it up would cost too much. */
+    /**
+     * An operation at least this long is timed once: repeating it would cost too much, and the
+     * global warm-up has compiled its kernels already.
+     */
     private static final double SINGLE_RUN_SECONDS = 1.0;
     private static final double MIN_WARMUP_SECONDS = 0.5;
     private static final double GLOBAL_WARMUP_SECONDS = 2.0;
@@ -128,9 +137,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Which Lloyd backend runs. */
-    enum BackendChoice { CPU, AUTO }
-
     @Spec
     CommandSpec spec;
 
@@ -147,13 +153,15 @@ public final class BenchCommand implements Callable<Integer> {
                     + "5 to 1000; an operation of a second or more runs once).")
     Integer repeat;
 
-    @Option(names = "--backend", paramLabel = "cpu|auto", defaultValue = "auto",
-            description = "Lloyd backend; auto takes the best one available, which is the CPU one in this "
-                    + "build (default ${DEFAULT-VALUE}).")
-    BackendChoice backend;
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "BACKEND",
+            converter = FitCommand.BackendConverter.class,
+            description = "Where Lloyd runs: auto (a usable GPU, else the CPU), cpu or gpu "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Backends.Choice backend;
 
     @Option(names = "--scalar",
-            description = "Use the scalar Lloyd kernels even where the SIMD ones can run (for comparison).")
+            description = "Use the CPU backend with its scalar kernels even where the SIMD ones can run "
+                    + "(for comparison).")
     boolean scalar;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as Markdown to FILE.")
@@ -176,6 +184,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (repeat != null && repeat < 1) {
             throw new ParameterException(spec.commandLine(), "--repeat must be at least 1, got " + repeat);
         }
+        if (scalar && backend == Backends.Choice.GPU) {
+            throw new ParameterException(spec.commandLine(), "--scalar runs the CPU backend; drop --backend gpu");
+        }
+        try {
+            Backends.check(backend);
+        } catch (Backends.BackendUnavailableException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         List<Case> selected = cases == null || cases.isEmpty() ? List.of(Case.values())
                 : cases.stream().distinct().toList();
         if (dataDir != null) {
@@ -192,8 +208,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<SilhouetteRow> silhouettes = new ArrayList<>();
         Machine machine;
         try (Workers workers = Workers.create(threadCount);
-                CpuLloydBackend lloyd = scalar ? CpuLloydBackend.scalar(workers) : new CpuLloydBackend(workers)) {
-            machine = Machine.describe(threadCount, lloyd.name(), lloyd.vectorized(), scalar);
+                LloydBackend lloyd = scalar ? CpuLloydBackend.scalar(workers) : Backends.open(backend, workers)) {
+            machine = Machine.describe(threadCount, lloyd);
             log.println("bench: " + machine.summary());
             warmUp(workers, lloyd);
             for (Case c : selected) {
@@ -211,7 +227,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private CaseResult runCase(Case c, Workers workers, CpuLloydBackend lloyd, List<SilhouetteRow> silhouettes,
+    private CaseResult runCase(Case c, Workers workers, LloydBackend lloyd, List<SilhouetteRow> silhouettes,
             PrintWriter log) throws InputException {
         log.printf(Locale.ROOT, "bench: %s: generating %d x %d points, k=%d%n", c, c.n, c.d, c.k);
         log.flush();
@@ -234,7 +250,8 @@ public final class BenchCommand implements Callable<Integer> {
         log.printf(Locale.ROOT, "bench: %s: %.3f ms/pass (%.1f GFLOP/s); fit %.1f ms, %d passes%n", c,
                 pass.msPerPass(), gflops, fit.seconds() * 1e3, fit.value().iterations());
         if (!(pass.msPerPass() > 0)) {
-            log.printf(Locale.ROOT, "bench: %s: the pass time is lost in timing noise; rerun on a quieter machine%n", c);
+            log.printf(Locale.ROOT, "bench: %s: the pass time is lost in timing noise; rerun on a quieter machine%n",
+                    c);
         }
         log.flush();
 
@@ -254,7 +271,8 @@ public final class BenchCommand implements Callable<Integer> {
             writeCaseData(c, sample, initOriginal, labels, onePassInertia, fit.value());
         }
         return new CaseResult(c.name(), c.n, c.d, c.k, seeding.seconds(), seeding.runs(), pass.repeats(),
-                pass.msPerPass(), gflops, pass.runMs(), pass.labelMs(), onePassInertia, fit.seconds() * 1e3,
+                pass.msPerPass(), pass.bestMsPerPass(), gflops, pass.runMs(), pass.labelMs(), onePassInertia,
+                fit.seconds() * 1e3,
                 fit.runs(), fit.value().iterations(), fit.value().inertia(), orNull(c.sklearnLloydMs),
                 orNull(c.sklearnSeedingS));
     }
@@ -264,7 +282,7 @@ public final class BenchCommand implements Callable<Integer> {
      * the kernels before the first case: a cold first run can take over a second and would then be
      * timed as it is.
      */
-    private static void warmUp(Workers workers, CpuLloydBackend lloyd) {
+    private static void warmUp(Workers workers, LloydBackend lloyd) {
         int k = 16;
         Blobs.Sample sample = Blobs.stationary(8, k, SEED + 1).sample(20_000);
         PackedPoints packed = PackedPoints.pack(sample.points());
@@ -282,45 +300,78 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Times one assignment+update pass as the difference of two medians: a Lloyd run of one pass
-     * from the initial centroids (the pass, then the labelling that matches the labels to the moved
-     * centroids) minus that labelling alone. Passes of a longer run cannot be timed instead: from
-     * greedy K-Means++ centroids the well-separated blobs converge in two or three passes.
+     * Times one assignment+update pass as a difference: a Lloyd run of one pass from the initial
+     * centroids (the pass, then the labelling that matches the labels to the moved centroids) minus
+     * that labelling alone, timed in interleaved pairs so that a change of machine load hits both
+     * alike; the median over the pairs. Passes of a longer run cannot be timed instead: from greedy
+     * K-Means++ centroids the well-separated blobs converge in two or three passes.
      */
     private LloydTiming timePass(LloydBackend lloyd, PackedPoints packed, float[] init, int k) {
         LloydSettings onePass = new LloydSettings(1, 0);
         int[] labels = new int[packed.size()];
-        Timed<LloydResult> run = measure(() -> lloyd.run(packed, init, k, onePass));
-        Timed<Double> label = measure(() -> lloyd.assign(packed, init, k, labels));
-        double runMs = run.seconds() * 1e3;
-        double labelMs = label.seconds() * 1e3;
-        return new LloydTiming(run.runs(), runMs - labelMs, runMs, labelMs, run.value());
+        Supplier<LloydResult> run = () -> lloyd.run(packed, init, k, onePass);
+        Supplier<Double> label = () -> lloyd.assign(packed, init, k, labels);
+        int pairs = repeats(warm(run) + warm(label));
+        double[] runs = new double[pairs];
+        double[] labellings = new double[pairs];
+        double[] differences = new double[pairs];
+        LloydResult last = null;
+        for (int p = 0; p < pairs; p++) {
+            long start = System.nanoTime();
+            last = run.get();
+            runs[p] = elapsed(start);
+            start = System.nanoTime();
+            label.get();
+            labellings[p] = elapsed(start);
+            differences[p] = runs[p] - labellings[p];
+        }
+        // The best times estimate the cost on an otherwise idle machine; the medians, a typical run.
+        double best = (Arrays.stream(runs).min().orElseThrow() - Arrays.stream(labellings).min().orElseThrow()) * 1e3;
+        return new LloydTiming(pairs, median(differences) * 1e3, best, median(runs) * 1e3,
+                median(labellings) * 1e3, last);
     }
 
     /**
      * Median wall time of {@code op}. An operation that takes {@link #SINGLE_RUN_SECONDS} or more
-     * is timed once. A shorter one is first repeated until it stops getting faster (the JIT has
-     * compiled its kernels: interpreted Vector API code is tens of times slower), then timed
-     * {@code --repeat} times or about {@link #TARGET_SECONDS} worth.
+     * is timed once; a shorter one is warmed up ({@link #warm}) and then timed {@code --repeat}
+     * times or about {@link #TARGET_SECONDS} worth.
      */
     private <T> Timed<T> measure(Supplier<T> op) {
         long start = System.nanoTime();
         T value = op.get();
-        double best = elapsed(start);
-        if (best >= SINGLE_RUN_SECONDS) {
-            return new Timed<>(value, best, 1);
+        double first = elapsed(start);
+        if (first >= SINGLE_RUN_SECONDS) {
+            return new Timed<>(value, first, 1);
         }
+        int runs = repeats(warm(op));
+        double[] times = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            start = System.nanoTime();
+            value = op.get();
+            times[r] = elapsed(start);
+        }
+        return new Timed<>(value, median(times), runs);
+    }
+
+    /**
+     * Repeats {@code op} in blocks of at least {@link #WARMUP_BLOCK_SECONDS} until two blocks in a
+     * row are not faster than the best one so far (the JIT has compiled its kernels: interpreted
+     * Vector API code is tens of times slower), for {@link #MIN_WARMUP_SECONDS} to
+     * {@link #MAX_WARMUP_SECONDS}. Returns the typical time of one run in seconds.
+     */
+    private static double warm(Supplier<?> op) {
         long warmupStart = System.nanoTime();
+        double best = Double.MAX_VALUE;
         int calmBlocks = 0;
         while (elapsed(warmupStart) < MAX_WARMUP_SECONDS
                 && (calmBlocks < 2 || elapsed(warmupStart) < MIN_WARMUP_SECONDS)) {
             List<Double> block = new ArrayList<>();
             long blockStart = System.nanoTime();
-            while (block.size() < 3 || elapsed(blockStart) < WARMUP_BLOCK_SECONDS) {
+            do {
                 long s = System.nanoTime();
-                value = op.get();
+                op.get();
                 block.add(elapsed(s));
-            }
+            } while (elapsed(blockStart) < WARMUP_BLOCK_SECONDS);
             double typical = median(block.stream().mapToDouble(Double::doubleValue).toArray());
             if (typical < 0.9 * best) {
                 best = typical;
@@ -329,15 +380,13 @@ public final class BenchCommand implements Callable<Integer> {
                 calmBlocks++;
             }
         }
-        int runs = repeat != null ? repeat
-                : (int) Math.max(MIN_REPEATS, Math.min(MAX_REPEATS, Math.ceil(TARGET_SECONDS / best)));
-        double[] times = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            long s = System.nanoTime();
-            value = op.get();
-            times[r] = elapsed(s);
-        }
-        return new Timed<>(value, median(times), runs);
+        return best;
+    }
+
+    /** Timed runs: {@code --repeat}, or as many as fill {@link #TARGET_SECONDS}, within bounds. */
+    private int repeats(double secondsPerRun) {
+        return repeat != null ? repeat
+                : (int) Math.max(MIN_REPEATS, Math.min(MAX_REPEATS, Math.ceil(TARGET_SECONDS / secondsPerRun)));
     }
 
     private static double elapsed(long startNanos) {
@@ -479,12 +528,13 @@ public final class BenchCommand implements Callable<Integer> {
     static String markdown(Report report) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "streamkmeans bench: %s%n%n", report.machine().summary()));
-        md.append("| case | n | d | k | seeding s | ms/pass | GFLOP/s | fit ms (passes) | Lloyd vs scikit-learn"
+        md.append("| case | n | d | k | seeding s | ms/pass (best) | GFLOP/s | fit ms (passes) | Lloyd vs scikit-learn"
                 + " 2 threads (ANCHORS) | seeding vs scikit-learn (ANCHORS) |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (CaseResult r : report.cases()) {
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %d | %d | %s | %s | %.1f | %s (%d) | %s | %s |%n",
-                    r.name(), r.n(), r.d(), r.k(), number(r.seedingS()), number(r.msPerPass()), r.gflops(),
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %d | %d | %s | %s (%s) | %.1f | %s (%d) | %s | %s |%n",
+                    r.name(), r.n(), r.d(), r.k(), number(r.seedingS()), number(r.msPerPass()),
+                    number(r.bestMsPerPass()), r.gflops(),
                     number(r.fitMs()), r.fitIterations(), versus(r.anchorSklearnMs(), r.msPerPass(), "ms"),
                     versus(r.anchorSeedingS(), r.seedingS(), "s")));
         }
@@ -496,8 +546,9 @@ public final class BenchCommand implements Callable<Integer> {
                         s.method(), number(s.seconds()), s.value(), versus(s.anchorS(), s.seconds(), "s")));
             }
         }
-        md.append("\nms/pass: one assignment+update pass over all points (median of a one-pass Lloyd run from"
-                + " the K-Means++ centroids minus median of a labelling alone); GFLOP/s counts 3*n*k*d per pass."
+        md.append("\nms/pass: one assignment+update pass over all points (a one-pass Lloyd run from the"
+                + " K-Means++ centroids minus a labelling alone): median over the timed pairs, and in brackets"
+                + " the best run minus the best labelling; GFLOP/s counts 3*n*k*d per pass, from the median."
                 + " Seeding: greedy K-Means++, seed 0, 2 + ln k candidates. fit: from the same centroids,"
                 + " n-init 1, tol 1e-4. ANCHORS numbers come from another run under other load: for a fair"
                 + " ratio run bench/sklearn_bench.py side by side (bench/run-bench.sh).\n");
@@ -525,19 +576,22 @@ public final class BenchCommand implements Callable<Integer> {
     private record Timed<T>(T value, double seconds, int runs) {
     }
 
-    private record LloydTiming(int repeats, double msPerPass, double runMs, double labelMs, LloydResult last) {
+    private record LloydTiming(int repeats, double msPerPass, double bestMsPerPass, double runMs, double labelMs,
+            LloydResult last) {
     }
 
     /**
      * One case's results. Seconds or milliseconds as named; inertia in squared feature units
      * ({@code onePassInertia} after one pass from the K-Means++ centroids, {@code fitInertia} at the
-     * end of the fit); {@code repeats} is the number of timed passes; the last two fields are
+     * end of the fit); {@code repeats} is the number of timed passes; {@code msPerPass} is the
+     * median over them and {@code bestMsPerPass} the best one-pass run minus the best labelling
+     * (the cost on an idle machine); GFLOP/s is from the median; the last two fields are
      * scikit-learn's reference times from ANCHORS.md (null where there is none).
      */
     record CaseResult(@JsonProperty("case") String name, int n, int d, int k, double seedingS, int seedingRuns,
-            int repeats, double msPerPass, double gflops, double onePassRunMs, double labellingMs,
-            double onePassInertia, double fitMs, int fitRuns, int fitIterations, double fitInertia,
-            Double anchorSklearnMs, Double anchorSeedingS) {
+            int repeats, double msPerPass, double bestMsPerPass, double gflops, double onePassRunMs,
+            double labellingMs, double onePassInertia, double fitMs, int fitRuns, int fitIterations,
+            double fitInertia, Double anchorSklearnMs, Double anchorSeedingS) {
     }
 
     /** One silhouette timing: seconds (median of {@code runs}), the value and the reference time. */
@@ -553,12 +607,13 @@ public final class BenchCommand implements Callable<Integer> {
     record Machine(String cpu, int processors, int threads, String java, String kernels, String backend,
             long maxHeapMb) {
 
-        static Machine describe(int threads, String backend, boolean vectorized, boolean scalarAsked) {
-            String kernels = vectorized ? "SIMD (jdk.incubator.vector)"
-                    : scalarAsked ? "scalar (--scalar)"
+        static Machine describe(int threads, LloydBackend lloyd) {
+            String kernels = !(lloyd instanceof CpuLloydBackend cpu) ? lloyd.name()
+                    : cpu.vectorized() ? "SIMD (jdk.incubator.vector)"
+                    : Simd.vectorAvailable() ? "scalar (--scalar)"
                     : "scalar (SIMD unavailable: start Java with --add-modules jdk.incubator.vector on an AVX2 CPU)";
             return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(), threads,
-                    Runtime.version() + " " + System.getProperty("java.vm.name"), kernels, backend,
+                    Runtime.version() + " " + System.getProperty("java.vm.name"), kernels, lloyd.name(),
                     Runtime.getRuntime().maxMemory() >> 20);
         }
 
