@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -92,11 +94,18 @@ public final class ClusteringJob {
         return builder.build();
     }
 
+    /**
+     * Bounded out-of-orderness watermarks (and idleness) driven by the points alone: a dead
+     * letter's time is its Kafka record's, not a point's event time, and a burst of bad records
+     * must not push the watermark past the points still to come.
+     */
     private static WatermarkStrategy<Either<DeadLetter, Point>> watermarks(JobSettings s) {
-        WatermarkStrategy<Either<DeadLetter, Point>> strategy = WatermarkStrategy
-                .<Either<DeadLetter, Point>>forBoundedOutOfOrderness(s.outOfOrderness())
+        WatermarkStrategy<Point> points = WatermarkStrategy.forBoundedOutOfOrderness(s.outOfOrderness());
+        WatermarkStrategy<Point> strategy = s.idleness().isZero() ? points : points.withIdleness(s.idleness());
+        return WatermarkStrategy
+                .<Either<DeadLetter, Point>>forGenerator(context -> new PointsOnly(
+                        strategy.createWatermarkGenerator(context)))
                 .withTimestampAssigner((e, recordTs) -> e.isRight() ? e.right().eventTime(recordTs) : recordTs);
-        return s.idleness().isZero() ? strategy : strategy.withIdleness(s.idleness());
     }
 
     private static <T> KafkaSink<T> sink(JobSettings s, String name, KafkaRecordSerializationSchema<T> schema) {
@@ -115,11 +124,33 @@ public final class ClusteringJob {
         return builder.build();
     }
 
+    /** Hands only the points to a watermark generator; dead letters neither advance nor keep alive event time. */
+    private static final class PointsOnly implements WatermarkGenerator<Either<DeadLetter, Point>> {
+        private final WatermarkGenerator<Point> points;
+
+        PointsOnly(WatermarkGenerator<Point> points) {
+            this.points = points;
+        }
+
+        @Override
+        public void onEvent(Either<DeadLetter, Point> event, long timestamp, WatermarkOutput output) {
+            if (event.isRight()) {
+                points.onEvent(event.right(), timestamp, output);
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            points.onPeriodicEmit(output);
+        }
+    }
+
     /**
      * Points go on; records that did not parse go to the dead-letter side output, counted by
-     * reason ({@code recordsIn}, {@code deadLetters} with a {@code reason} group).
+     * reason ({@code recordsIn}, {@code parseDeadLetters} with a {@code reason} group).
+     * Package-private for the metrics test, which runs it without Kafka.
      */
-    private static final class SplitParsed extends ProcessFunction<Either<DeadLetter, Point>, Point> {
+    static final class SplitParsed extends ProcessFunction<Either<DeadLetter, Point>, Point> {
         private static final long serialVersionUID = 1L;
         private transient Counter recordsIn;
         private transient Map<DeadLetterReason, Counter> deadLetters;

@@ -21,9 +21,10 @@ import java.util.Objects;
  *                              back-fills); unbounded otherwise
  * @param format                record layout of the points
  * @param limits                parser limits against hostile records
- * @param outOfOrderness        how late a point may arrive behind the newest event time seen
- * @param idleness              a partition without records for this long stops holding back
- *                              the watermark (zero disables)
+ * @param outOfOrderness        how late a point may arrive behind the newest point event time
+ *                              seen (dead letters do not move event time)
+ * @param idleness              a partition without points for this long stops holding back
+ *                              the watermark (zero disables); dead letters do not count
  * @param windows               window kind and size
  * @param clusterer             the per-window clustering
  * @param delivery              sink guarantee; exactly-once needs checkpointing

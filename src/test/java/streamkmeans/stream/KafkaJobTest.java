@@ -1,0 +1,651 @@
+package streamkmeans.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static streamkmeans.stream.KafkaTestSupport.adjustedRandIndex;
+import static streamkmeans.stream.KafkaTestSupport.json;
+import static streamkmeans.stream.KafkaTestSupport.pointJson;
+import static streamkmeans.stream.KafkaTestSupport.readAll;
+import static streamkmeans.stream.KafkaTestSupport.record;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import streamkmeans.cli.EmbeddedKafka;
+import streamkmeans.engine.Backends;
+import streamkmeans.engine.Blobs;
+
+/**
+ * The streaming job end to end: points produced to a real (in-process) Kafka broker, the job on a
+ * local Flink MiniCluster with parallelism 2, and its three output topics read back with
+ * {@code read_committed}. Windows are event-time windows over explicit point timestamps (or count
+ * windows), so every window's content is known in advance. One broker for the class, distinct
+ * topics per test.
+ */
+class KafkaJobTest {
+    private static final int PARALLELISM = 2;
+    private static final int PARTITIONS = 2;
+    private static final long WINDOW_MS = 1000;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_DEAD_LETTER_PAYLOAD = DeadLetter.MAX_PAYLOAD_BYTES;
+
+    private static EmbeddedKafka kafka;
+    /** Start of the first window: a whole minute, ten minutes ago (recent enough for any retention). */
+    private static long base;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.launch();
+        base = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void roundTripLabelsEveryPointOnceAndRecoversTheBlobs() throws Exception {
+        Topics topics = Topics.create("round-trip");
+        // One partition: each window holds its points in stream order, so the run is reproducible.
+        // On these blobs (5 in 5-d, at least 7 apart) the seeded fit needs three Lloyd passes.
+        KeyStream stream = new KeyStream("default", Blobs.stationary(5, 5, 2).sample(10_000), 2000);
+        produce(stream.records(topics.points(), i -> 0));
+
+        run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(5)).build(), Duration.ZERO);
+
+        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT),
+                stream.ids());
+        for (int i = 0; i < stream.size(); i++) {
+            JsonNode label = labels.get(stream.id(i));
+            int window = i / stream.perWindow();
+            assertEquals("default", label.path("key").asText());
+            assertEquals(stream.ts(i), label.path("ts").asLong());
+            assertEquals(base + window * WINDOW_MS, label.path("window_start").asLong(), stream.id(i));
+            assertEquals(base + (window + 1) * WINDOW_MS, label.path("window_end").asLong(), stream.id(i));
+            assertEquals(window + 1, label.path("model_version").asLong(), "the window's own model");
+            assertTrue(label.path("distance").asDouble() >= 0, label.toString());
+        }
+        double ari = adjustedRandIndex(stream.sample().labels(), stream.clusters(labels));
+        assertTrue(ari >= 0.99, "adjusted Rand index " + ari);
+
+        List<JsonNode> summaries = summariesByWindow(topics, "default", stream.windows());
+        List<Integer> warmIterations = new ArrayList<>();
+        for (int w = 0; w < summaries.size(); w++) {
+            JsonNode s = summaries.get(w);
+            assertEquals("ok", s.path("status").asText());
+            assertEquals(2000, s.path("points").asInt());
+            assertEquals(5, s.path("dims").asInt());
+            assertEquals(5, s.path("k").asInt());
+            assertEquals("cpu", s.path("backend").asText());
+            assertEquals(w == 0 ? "kmeans++" : "warm", s.path("seeding").asText(), "window " + w);
+            assertEquals(2000, sum(s.path("cluster_sizes")));
+            assertTrue(s.path("silhouette").asDouble() > 0.6, s.toString());
+            assertCentroidsNear(stream.sample().model(), stream.midIndex(w), centroids(s), 0.2);
+            assertTrue(s.path("converged").asBoolean(), s.toString());
+            if (w > 0) {
+                // One pass to move, one to confirm: the fewest any Lloyd run can take.
+                assertTrue(s.path("iterations").asInt() <= 2, "warm window " + w + ": " + s);
+                warmIterations.add(s.path("iterations").asInt());
+            }
+        }
+        double meanWarm = warmIterations.stream().mapToInt(Integer::intValue).average().orElseThrow();
+        int first = summaries.get(0).path("iterations").asInt();
+        assertTrue(meanWarm < first, "warm starts average " + meanWarm + " iterations, the seeded fit " + first);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void driftingCentresAreTrackedWithStableIdsAndMeasuredDrift() throws Exception {
+        Topics topics = Topics.create("drift");
+        int perWindow = 2000;
+        int windows = 5;
+        double movePerWindow = 0.5;
+        Blobs model = Blobs.withDrift(3, 4, movePerWindow / perWindow, 6);
+        KeyStream stream = new KeyStream("default", model.sample(perWindow * windows), perWindow);
+        assertTrue(minSeparation(model, 0) > 8 && minSeparation(model, stream.size()) > 8,
+                "the blobs stay well apart");
+        produce(stream.records(topics.points(), i -> i % PARTITIONS));
+
+        run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(4)).build(), Duration.ZERO);
+
+        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT),
+                stream.ids());
+        int[] clusters = stream.clusters(labels);
+        int[] truth = stream.sample().labels();
+        // Each true cluster's id, from the first window; it must be the same in every window.
+        int[] ids = majorityIds(truth, clusters, 0, perWindow, 4);
+        assertEquals(4, Arrays.stream(ids).distinct().count(), "a one-to-one map " + Arrays.toString(ids));
+        List<JsonNode> summaries = summariesByWindow(topics, "default", windows);
+        for (int w = 0; w < windows; w++) {
+            assertEquals(Arrays.toString(ids),
+                    Arrays.toString(majorityIds(truth, clusters, w * perWindow, (w + 1) * perWindow, 4)),
+                    "cluster ids of window " + w);
+            JsonNode s = summaries.get(w);
+            float[][] centroids = centroids(s);
+            long mid = stream.midIndex(w);
+            for (int j = 0; j < 4; j++) {
+                double error = distance(centroids[ids[j]], centre(model, j, mid));
+                assertTrue(error < 0.3, "window " + w + ", cluster " + j + ": centroid " + error
+                        + " from the true centre at the window's middle");
+            }
+            if (w == 0) {
+                assertTrue(s.path("drift").isNull(), "no drift before a previous model");
+                continue;
+            }
+            assertEquals("warm", s.path("seeding").asText());
+            JsonNode drift = s.path("drift");
+            for (int j = 0; j < 4; j++) {
+                double shift = drift.path("per_cluster").get(ids[j]).asDouble();
+                assertEquals(movePerWindow, shift, 0.2, "window " + w + ", cluster " + j + " drift");
+            }
+            assertEquals(movePerWindow, drift.path("mean").asDouble(), 0.1, "window " + w + " mean drift");
+            assertTrue(drift.path("max").asDouble() >= drift.path("mean").asDouble());
+        }
+        assertTrue(adjustedRandIndex(truth, clusters) >= 0.99);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void severalKeysKeepSeparateModels() throws Exception {
+        Topics topics = Topics.create("keys");
+        List<KeyStream> streams = List.of(
+                new KeyStream("a", Blobs.stationary(2, 3, 6).sample(3000), 1000),
+                new KeyStream("b", Blobs.stationary(3, 3, 5).sample(3000), 1000),
+                new KeyStream("c", Blobs.stationary(4, 3, 3).sample(3000), 1000));
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            for (int s = 0; s < streams.size(); s++) {
+                int partition = s % PARTITIONS;
+                records.add(streams.get(s).record(topics.points(), i, partition));
+            }
+        }
+        produce(records);
+
+        run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(3)).build(), Duration.ZERO);
+
+        Set<String> allIds = new HashSet<>();
+        streams.forEach(s -> allIds.addAll(s.ids()));
+        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT),
+                allIds);
+        List<JsonNode> summaries = json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT));
+        assertEquals(9, summaries.size(), "three windows for each of three keys");
+        for (KeyStream stream : streams) {
+            for (int i = 0; i < stream.size(); i++) {
+                assertEquals(stream.key(), labels.get(stream.id(i)).path("key").asText(), "no cross-talk");
+            }
+            double ari = adjustedRandIndex(stream.sample().labels(), stream.clusters(labels));
+            assertTrue(ari >= 0.99, "key " + stream.key() + ": adjusted Rand index " + ari);
+            List<JsonNode> own = summariesByWindow(summaries, stream.key(), 3);
+            int d = stream.sample().model().dimension();
+            for (int w = 0; w < 3; w++) {
+                JsonNode s = own.get(w);
+                assertEquals(d, s.path("dims").asInt(), "key " + stream.key() + " keeps its own dimension");
+                assertEquals(1000, s.path("points").asInt());
+                assertEquals(w == 0 ? "kmeans++" : "warm", s.path("seeding").asText());
+                assertEquals(w + 1, s.path("model_version").asLong(), "a version per key");
+                assertCentroidsNear(stream.sample().model(), 0, centroids(s), 0.25);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void badRecordsDimensionMismatchAndLatePointsBecomeDeadLetters(@TempDir Path savepoints) throws Exception {
+        Topics topics = Topics.create("bad-json", Map.of("max.message.bytes", String.valueOf(4 << 20)));
+        KeyStream stream = new KeyStream("default", Blobs.stationary(2, 3, 6).sample(4000), 1000);
+        Map<Integer, String> expected = new HashMap<>();
+        List<ProducerRecord<byte[], byte[]>> phase1 = withCorpus(topics.points(),
+                stream.records(topics.points(), i -> i % PARTITIONS), corpus(".json"), 97, expected);
+        // Behind the key's first points in the same partition, so its dimension (2) is already fixed.
+        phase1.add(record(topics.points(), 0, "default",
+                pointJson("default", "wide", base + 3500, new float[] {1, 2, 3})));
+        byte[] late = pointJson("default", "late", base + 500, new float[] {0, 0});
+        Map<String, Object> bigRecords = Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20);
+
+        StreamExecutionEnvironment env = KafkaTestSupport.environment(PARALLELISM, Duration.ZERO);
+        ClusteringJob.build(env, job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(3))
+                .bounded(false).delivery(Delivery.AT_LEAST_ONCE).build());
+        JobClient job = env.executeAsync("bad input");
+        List<RecordMetadata> written = new ArrayList<>();
+        boolean stopped = false;
+        try {
+            written.addAll(KafkaTestSupport.produce(kafka.bootstrapServers(), phase1, bigRecords));
+            // The first window is fitted once the watermark has passed it: a point of it is now late.
+            KafkaTestSupport.awaitRecords(kafka.bootstrapServers(), topics.summaries(), 1, s -> true, READ_TIMEOUT);
+            written.addAll(KafkaTestSupport.produce(kafka.bootstrapServers(),
+                    List.of(record(topics.points(), 0, "default", late))));
+            KafkaTestSupport.awaitRecords(kafka.bootstrapServers(), topics.deadLetters(), 1,
+                    d -> "late".equals(d.path("reason").asText()), READ_TIMEOUT);
+            // Drain: the end of event time fits the windows still open, then the job stops.
+            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(60, TimeUnit.SECONDS);
+            stopped = true;
+        } finally {
+            if (!stopped) {
+                job.cancel();
+            }
+        }
+
+        List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>(phase1);
+        sent.add(record(topics.points(), 0, "default", late));
+        expected.put(phase1.size() - 1, DeadLetterReason.DIMENSION_MISMATCH.code());
+        expected.put(phase1.size(), DeadLetterReason.LATE.code());
+        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
+        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT),
+                stream.ids());
+        assertEquals(sent.size(), labels.size() + deadLetters.size(), "every record is a label or a dead letter");
+        assertDeadLetters(deadLetters, topics.points(), sent, written, expected);
+        for (JsonNode s : summariesByWindow(topics, "default", stream.windows())) {
+            assertEquals(1000, s.path("points").asInt(), "the window holds its valid points only: " + s);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void csvBadRecordsBecomeDeadLettersWithTheirReasons() throws Exception {
+        Topics topics = Topics.create("bad-csv");
+        Blobs.Sample sample = Blobs.stationary(2, 3, 6).sample(600);
+        List<ProducerRecord<byte[], byte[]>> points = new ArrayList<>();
+        for (int i = 0; i < sample.size(); i++) {
+            float[] x = sample.points().point(i);
+            String row = "default," + (base + i * WINDOW_MS / 300) + "," + x[0] + "," + x[1];
+            points.add(record(topics.points(), i % PARTITIONS, null, row.getBytes(StandardCharsets.UTF_8)));
+        }
+        Map<Integer, String> expected = new HashMap<>();
+        List<ProducerRecord<byte[], byte[]>> records = withCorpus(topics.points(), points, corpus(".csv"), 29,
+                expected);
+        List<RecordMetadata> written = produce(records);
+
+        run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(3)).format(PointFormat.csv())
+                .build(), Duration.ZERO);
+
+        List<JsonNode> labels = json(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT));
+        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
+        assertEquals(600, labels.size());
+        assertEquals(records.size(), labels.size() + deadLetters.size());
+        assertDeadLetters(deadLetters, topics.points(), records, written, expected);
+        double ari = adjustedRandIndex(sample.labels(), labels.stream()
+                .sorted((p, q) -> Long.compare(p.path("ts").asLong(), q.path("ts").asLong()))
+                .mapToInt(l -> l.path("cluster").asInt()).toArray());
+        assertTrue(ari >= 0.99, "adjusted Rand index " + ari);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void exactlyOnceWithCheckpointsWritesEveryOutputOnce() throws Exception {
+        Topics topics = Topics.create("exactly-once");
+        KeyStream stream = new KeyStream("default", Blobs.stationary(4, 3, 2).sample(12_000), 1000);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(stream.records(topics.points(),
+                i -> i % PARTITIONS));
+        for (int b = 0; b < 10; b++) {
+            records.add(b * 1000, record(topics.points(), b % PARTITIONS, null,
+                    ("{\"features\":[1,2,oops" + b + "]}").getBytes(StandardCharsets.UTF_8)));
+        }
+        produce(records);
+
+        run(job(topics, WindowSpec.count(1000), clusterer(3)).delivery(Delivery.EXACTLY_ONCE).build(),
+                Duration.ofMillis(500));
+
+        List<ConsumerRecord<byte[], byte[]>> labelRecords = readAll(kafka.bootstrapServers(), topics.labels(),
+                READ_TIMEOUT);
+        Map<String, JsonNode> labels = labelsById(labelRecords, stream.ids());
+        for (ConsumerRecord<byte[], byte[]> r : labelRecords) {
+            assertEquals(json(r).path("ts").asLong(), r.timestamp(), "a label's record time is its point's");
+        }
+        assertTrue(adjustedRandIndex(stream.sample().labels(), stream.clusters(labels)) >= 0.99);
+        List<ConsumerRecord<byte[], byte[]>> summaryRecords = readAll(kafka.bootstrapServers(), topics.summaries(),
+                READ_TIMEOUT);
+        assertEquals(12, summaryRecords.size(), "one summary per count window");
+        Set<Long> versions = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : summaryRecords) {
+            JsonNode s = json(r);
+            assertEquals(1000, s.path("points").asInt());
+            assertTrue(versions.add(s.path("model_version").asLong()), "each window once: " + s);
+            assertTrue(r.timestamp() > 0 && r.timestamp() < Long.MAX_VALUE, "a real record time");
+        }
+        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
+        assertEquals(10, deadLetters.size());
+        assertTrue(deadLetters.stream().allMatch(d -> d.path("reason").asText().equals("invalid_json")));
+    }
+
+    // ---- the job ----
+
+    /** The four topics of one test, named after it, two partitions each. */
+    private record Topics(String name, String points, String labels, String summaries, String deadLetters) {
+        static Topics create(String name) {
+            return create(name, Map.of());
+        }
+
+        /** Creates the topics; {@code pointsConfig} are topic settings of the points topic. */
+        static Topics create(String name, Map<String, String> pointsConfig) {
+            Topics t = new Topics(name, name + "-points", name + "-labels", name + "-summaries",
+                    name + "-dead-letters");
+            try {
+                KafkaTestSupport.createTopic(kafka.bootstrapServers(), t.points(), PARTITIONS, pointsConfig);
+            } catch (Exception e) {
+                throw new AssertionError("cannot create " + t.points(), e);
+            }
+            kafka.createTopics(PARTITIONS, t.points(), t.labels(), t.summaries(), t.deadLetters());
+            return t;
+        }
+    }
+
+    /** A bounded job over the test's topics, exactly-once sinks, its own group and transactional ids. */
+    private static JobSettings.Builder job(Topics topics, WindowSpec windows, ClustererSettings clusterer) {
+        return JobSettings.builder()
+                .kafka(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .inputTopic(topics.points())
+                .labelsTopic(topics.labels())
+                .summariesTopic(topics.summaries())
+                .deadLetterTopic(topics.deadLetters())
+                .groupId(topics.name())
+                .transactionalIdPrefix(topics.name())
+                .windows(windows)
+                .clusterer(clusterer)
+                .delivery(Delivery.EXACTLY_ONCE)
+                .bounded(true)
+                .startFromEarliest(true);
+    }
+
+    private static ClustererSettings clusterer(int k) {
+        return ClustererSettings.builder(k).seed(11).backend(Backends.Choice.CPU).build();
+    }
+
+    private static void run(JobSettings settings, Duration checkpointInterval) throws Exception {
+        StreamExecutionEnvironment env = KafkaTestSupport.environment(PARALLELISM, checkpointInterval);
+        ClusteringJob.build(env, settings);
+        env.execute(settings.inputTopic());
+    }
+
+    private static List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        return KafkaTestSupport.produce(kafka.bootstrapServers(), records);
+    }
+
+    // ---- the input ----
+
+    /**
+     * One key's points in the JSON format: the sample's point {@code i} gets id {@code key-i} and
+     * event time {@code base + i · WINDOW_MS / perWindow}, so window {@code w} holds exactly the
+     * points {@code [w · perWindow, (w + 1) · perWindow)}.
+     */
+    private record KeyStream(String key, Blobs.Sample sample, int perWindow) {
+        int size() {
+            return sample.size();
+        }
+
+        int windows() {
+            return size() / perWindow;
+        }
+
+        String id(int i) {
+            return key + "-" + i;
+        }
+
+        long ts(int i) {
+            return base + i * WINDOW_MS / perWindow;
+        }
+
+        /** Stream index of the middle of window {@code w}, where a drifting centre is at its window mean. */
+        long midIndex(int w) {
+            return sample.firstIndex() + (long) w * perWindow + (perWindow - 1) / 2;
+        }
+
+        Set<String> ids() {
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < size(); i++) {
+                ids.add(id(i));
+            }
+            return ids;
+        }
+
+        ProducerRecord<byte[], byte[]> record(String topic, int i, int partition) {
+            return KafkaTestSupport.record(topic, partition, key, pointJson(key, id(i), ts(i),
+                    sample.points().point(i)));
+        }
+
+        List<ProducerRecord<byte[], byte[]>> records(String topic, IntUnaryOperator partition) {
+            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(size());
+            for (int i = 0; i < size(); i++) {
+                out.add(record(topic, i, partition.applyAsInt(i)));
+            }
+            return out;
+        }
+
+        /** The cluster each point was labelled with, by point index. */
+        int[] clusters(Map<String, JsonNode> labels) {
+            int[] out = new int[size()];
+            for (int i = 0; i < size(); i++) {
+                out[i] = labels.get(id(i)).path("cluster").asInt();
+            }
+            return out;
+        }
+    }
+
+    /** The bad-input corpus files with this extension (the folder is the expected reason). */
+    private static List<Path> corpus(String extension) throws IOException, URISyntaxException {
+        Path root = Path.of(KafkaJobTest.class.getResource("/bad-input").toURI());
+        try (Stream<Path> files = Files.walk(root)) {
+            List<Path> out = files.filter(p -> p.getFileName().toString().endsWith(extension)).sorted().toList();
+            assertFalse(out.isEmpty(), "no " + extension + " files in " + root);
+            return out;
+        }
+    }
+
+    /**
+     * The points with the corpus files in among them: file {@code c} after point
+     * {@code (c + 1) · every} (the rest at the end), partitions alternating. {@code expected}
+     * receives the index of each corpus record in the result and its expected reason.
+     */
+    private static List<ProducerRecord<byte[], byte[]>> withCorpus(String topic,
+            List<ProducerRecord<byte[], byte[]>> points, List<Path> corpus, int every, Map<Integer, String> expected)
+            throws IOException {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(points.size() + corpus.size());
+        int c = 0;
+        for (int i = 0; i < points.size() || c < corpus.size(); i++) {
+            if (i < points.size()) {
+                out.add(points.get(i));
+            }
+            if (c < corpus.size() && (i % every == every - 1 || i >= points.size())) {
+                expected.put(out.size(), reasonOf(corpus.get(c)));
+                out.add(record(topic, c % PARTITIONS, null, Files.readAllBytes(corpus.get(c))));
+                c++;
+            }
+        }
+        return out;
+    }
+
+    private static String reasonOf(Path corpusFile) {
+        return corpusFile.getParent().getFileName().toString();
+    }
+
+    // ---- the output ----
+
+    /** Labels by id; fails on a duplicate, an unknown id or a missing one. */
+    private static Map<String, JsonNode> labelsById(List<ConsumerRecord<byte[], byte[]>> records, Set<String> ids) {
+        Map<String, JsonNode> byId = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode label = json(r);
+            String id = label.path("id").asText();
+            assertTrue(ids.contains(id), "a label for an unknown id: " + label);
+            assertTrue(byId.put(id, label) == null, "two labels for " + id);
+        }
+        assertEquals(ids.size(), byId.size(), "every point labelled");
+        return byId;
+    }
+
+    private static List<JsonNode> summariesByWindow(Topics topics, String key, int windows) {
+        return summariesByWindow(json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT)), key,
+                windows);
+    }
+
+    /** The key's summaries ordered by window; fails unless there is exactly one per window. */
+    private static List<JsonNode> summariesByWindow(List<JsonNode> summaries, String key, int windows) {
+        TreeMap<Long, JsonNode> byStart = new TreeMap<>();
+        for (JsonNode s : summaries) {
+            if (s.path("key").asText().equals(key)) {
+                assertTrue(byStart.put(s.path("window_start").asLong(), s) == null, "two summaries of a window");
+            }
+        }
+        List<Long> starts = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            starts.add(base + w * WINDOW_MS);
+        }
+        assertEquals(starts, List.copyOf(byStart.keySet()), "one summary per window of key " + key);
+        return List.copyOf(byStart.values());
+    }
+
+    /**
+     * One dead letter for each expected record (found by partition and offset) with its reason,
+     * source topic and, for parser rejections, its original bytes; none for any other record.
+     */
+    private static void assertDeadLetters(List<JsonNode> deadLetters, String topic,
+            List<ProducerRecord<byte[], byte[]>> sent, List<RecordMetadata> written, Map<Integer, String> expected) {
+        Map<String, Integer> byOffset = new HashMap<>();
+        expected.keySet().forEach(i -> byOffset.put(written.get(i).partition() + ":" + written.get(i).offset(), i));
+        assertEquals(expected.size(), deadLetters.size(), "dead letters");
+        Set<Integer> seen = new HashSet<>();
+        for (JsonNode d : deadLetters) {
+            Integer index = byOffset.get(d.path("partition").asInt() + ":" + d.path("offset").asLong());
+            assertNotNull(index, "a dead letter for a record that was not bad: " + d);
+            assertTrue(seen.add(index), "two dead letters for one record: " + d);
+            String reason = expected.get(index);
+            assertEquals(reason, d.path("reason").asText(), d.toString());
+            assertEquals(topic, d.path("topic").asText());
+            boolean parserRejection = !reason.equals(DeadLetterReason.DIMENSION_MISMATCH.code())
+                    && !reason.equals(DeadLetterReason.LATE.code());
+            if (parserRejection) {
+                assertPayload(sent.get(index).value(), d);
+            }
+        }
+    }
+
+    private static void assertPayload(byte[] original, JsonNode deadLetter) {
+        byte[] payload = "base64".equals(deadLetter.path("payload_encoding").asText())
+                ? Base64.getDecoder().decode(deadLetter.path("payload").asText())
+                : deadLetter.path("payload").asText().getBytes(StandardCharsets.UTF_8);
+        assertEquals(original.length, deadLetter.path("payload_bytes").asInt());
+        assertEquals(original.length > MAX_DEAD_LETTER_PAYLOAD, deadLetter.path("payload_truncated").asBoolean());
+        assertTrue(Arrays.equals(payload, 0, payload.length, original, 0, payload.length)
+                && (payload.length == original.length || payload.length <= MAX_DEAD_LETTER_PAYLOAD),
+                "the original bytes of " + deadLetter.path("reason").asText());
+    }
+
+    private static float[][] centroids(JsonNode summary) {
+        JsonNode rows = summary.path("centroids");
+        float[][] out = new float[rows.size()][];
+        for (int j = 0; j < rows.size(); j++) {
+            out[j] = new float[rows.get(j).size()];
+            for (int t = 0; t < out[j].length; t++) {
+                out[j][t] = (float) rows.get(j).get(t).asDouble();
+            }
+        }
+        return out;
+    }
+
+    /** Every true centre (at stream index {@code index}) has a centroid within {@code tolerance}, one-to-one. */
+    private static void assertCentroidsNear(Blobs model, long index, float[][] centroids, double tolerance) {
+        assertEquals(model.clusters(), centroids.length);
+        Set<Integer> used = new HashSet<>();
+        for (int j = 0; j < model.clusters(); j++) {
+            double[] c = centre(model, j, index);
+            int nearest = 0;
+            for (int m = 1; m < centroids.length; m++) {
+                nearest = distance(centroids[m], c) < distance(centroids[nearest], c) ? m : nearest;
+            }
+            double error = distance(centroids[nearest], c);
+            assertTrue(error < tolerance, "true centre " + j + " is " + error + " from the nearest centroid");
+            assertTrue(used.add(nearest), "two true centres share centroid " + nearest);
+        }
+    }
+
+    /** For each true cluster, the id most of its points in {@code [from, to)} got. */
+    private static int[] majorityIds(int[] truth, int[] clusters, int from, int to, int k) {
+        int[][] counts = new int[k][k];
+        for (int i = from; i < to; i++) {
+            counts[truth[i]][clusters[i]]++;
+        }
+        int[] ids = new int[k];
+        for (int j = 0; j < k; j++) {
+            for (int c = 1; c < k; c++) {
+                ids[j] = counts[j][c] > counts[j][ids[j]] ? c : ids[j];
+            }
+        }
+        return ids;
+    }
+
+    private static double[] centre(Blobs model, int j, long index) {
+        double[] c = new double[model.dimension()];
+        for (int t = 0; t < c.length; t++) {
+            c[t] = model.centre(j, t, index);
+        }
+        return c;
+    }
+
+    private static double minSeparation(Blobs model, long index) {
+        double min = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < model.clusters(); a++) {
+            for (int b = a + 1; b < model.clusters(); b++) {
+                double[] ca = centre(model, a, index);
+                double sq = 0;
+                for (int t = 0; t < ca.length; t++) {
+                    double diff = ca[t] - model.centre(b, t, index);
+                    sq += diff * diff;
+                }
+                min = Math.min(min, Math.sqrt(sq));
+            }
+        }
+        return min;
+    }
+
+    private static double distance(float[] x, double[] c) {
+        double sq = 0;
+        for (int t = 0; t < c.length; t++) {
+            double diff = x[t] - c[t];
+            sq += diff * diff;
+        }
+        return Math.sqrt(sq);
+    }
+
+    private static int sum(JsonNode array) {
+        int total = 0;
+        for (JsonNode v : array) {
+            total += v.asInt();
+        }
+        return total;
+    }
+}
