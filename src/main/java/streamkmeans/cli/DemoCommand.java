@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -80,6 +81,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the window summaries as JSON lines on stdout instead of the table.")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "At the end, write the drift report (HTML) of the run's window summaries.")
+    Path report;
+
     @Override
     public Integer call() throws Exception {
         if (job.window == null && job.count == null) {
@@ -113,8 +118,9 @@ public final class DemoCommand implements Callable<Integer> {
                 producing.setDaemon(true);
                 producing.start();
                 JobClient running = startJob(settings, interval, checkpoints);
+                List<JsonNode> collected = new ArrayList<>();
                 try {
-                    show(summaries, settings.labelsTopic(), out, err, producer, stop, durationMillis);
+                    show(summaries, settings.labelsTopic(), out, err, producer, stop, durationMillis, collected);
                 } finally {
                     producer.stop();
                     running.cancel().get(30, TimeUnit.SECONDS);
@@ -122,6 +128,10 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 err.printf("demo: produced %d points (%d acknowledged, %d failed)%n",
                         producer.sent(), producer.acked(), producer.failed());
+                if (report != null) {
+                    ReportCommand.write(report, collected, "demo", DriftReport.DEFAULT_MAX_KEYS);
+                    err.printf("demo: wrote drift report %s%n", report);
+                }
             }
         } finally {
             RunCommand.deleteRecursively(checkpoints);
@@ -146,7 +156,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Prints summaries as they are committed, and a progress line every few seconds. */
     private void show(KafkaConsumer<byte[], byte[]> summaries, String labelsTopic, PrintWriter out, PrintWriter err,
-            SyntheticProducer producer, CountDownLatch stop, long durationMillis) throws InterruptedException {
+            SyntheticProducer producer, CountDownLatch stop, long durationMillis, List<JsonNode> collected)
+            throws InterruptedException {
         List<TopicPartition> labelPartitions = summaries.partitionsFor(labelsTopic).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
@@ -161,11 +172,15 @@ public final class DemoCommand implements Callable<Integer> {
         while (stop.getCount() > 0 && System.nanoTime() < end) {
             for (ConsumerRecord<byte[], byte[]> r : summaries.poll(Duration.ofMillis(200))) {
                 windows++;
+                JsonNode summary = json && report == null ? null : readTree(mapper, r.value());
+                if (report != null) {
+                    collected.add(summary);
+                }
                 if (json) {
                     out.println(new String(r.value(), StandardCharsets.UTF_8));
                     out.flush();
                 } else {
-                    table.print(readTree(mapper, r.value()));
+                    table.print(summary);
                 }
             }
             if (producer.firstFailure() != null) {

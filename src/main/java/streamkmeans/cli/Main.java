@@ -40,6 +40,8 @@ import streamkmeans.engine.Simd;
             KafkaCommand.class,
             GenerateCommand.class,
             BenchCommand.class,
+            ReportCommand.class,
+            WatchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Callable<Integer> {

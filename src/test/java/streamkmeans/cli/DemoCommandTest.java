@@ -7,22 +7,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The one-command demo: embedded Kafka, generator and local Flink, run for a few seconds. */
 class DemoCommandTest {
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void clustersTheGeneratedStreamAndPrintsSummaries() throws Exception {
+    void clustersTheGeneratedStreamAndPrintsSummaries(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("drift.html");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--duration", "25s",
-                "--rate", "5000", "--k", "3", "--dims", "2", "--window", "2s", "--parallelism", "1", "--json");
+                "--rate", "5000", "--k", "3", "--dims", "2", "--window", "2s", "--parallelism", "1", "--json",
+                "--report", report.toString());
         assertEquals(0, code, err.toString());
         ObjectMapper mapper = new ObjectMapper();
         List<JsonNode> summaries = new ArrayList<>();
@@ -47,5 +52,8 @@ class DemoCommandTest {
             assertEquals(2.0, s.get("mean_sq_distance").asDouble(), 0.3, s.toString());
         }
         assertTrue(err.toString().contains("labels/s out"), err.toString());
+        String html = Files.readString(report);
+        assertTrue(html.contains("Drift report") && html.contains("<canvas"), "the drift report was written");
+        assertTrue(err.toString().contains("demo: wrote drift report " + report), err.toString());
     }
 }
