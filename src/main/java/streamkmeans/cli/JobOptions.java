@@ -112,6 +112,11 @@ public final class JobOptions {
             description = "Threads of one window fit, per parallel clusterer (default: ${DEFAULT-VALUE}).")
     int fitThreads;
 
+    @Option(names = "--key-metrics", defaultValue = "10",
+            description = "Keys per clusterer subtask with their own metrics (label key); later keys are reported "
+                    + "together as key=_other (default: ${DEFAULT-VALUE}).")
+    int keyMetrics;
+
     @Option(names = "--out-of-orderness", defaultValue = "2s",
             description = "How far behind the newest event time a point may arrive (default: ${DEFAULT-VALUE}).")
     String outOfOrderness;
@@ -149,6 +154,7 @@ public final class JobOptions {
                     .fitThreads(fitThreads)
                     .labelMode(parseLabelMode(labelMode))
                     .backend(Backends.Choice.parse(backend))
+                    .keyMetrics(keyMetrics)
                     .build();
             Backends.check(clusterer.backend());
             Duration idle = "0".equals(idleness.trim()) ? Duration.ZERO : WindowSpec.parseDuration(idleness);

@@ -37,6 +37,15 @@ public interface LloydBackend extends AutoCloseable {
      */
     double assign(PackedPoints points, float[] centroids, int k, int[] labels);
 
+    /**
+     * Windows that this backend fitted on the CPU because its accelerator failed (or was pausing
+     * after a failure), since it was opened; 0 for a backend without a fallback. A metric: read from
+     * reporter threads, it may lag the fitting thread by a window.
+     */
+    default long fallbacks() {
+        return 0;
+    }
+
     @Override
     default void close() {
     }

@@ -31,6 +31,10 @@ import streamkmeans.engine.Refinement;
  * @param labelMode            when points are labelled
  * @param fitThreads           worker threads per clusterer instance for fitting and metrics
  * @param backend              where Lloyd runs: {@code AUTO}, {@code CPU} or {@code GPU}
+ * @param keyMetrics           keys per clusterer subtask that get their own metric group (label
+ *                             {@code key}); later keys report together as {@code key="_other"}, so
+ *                             that the number of metric series stays bounded however many keys
+ *                             there are. 0 reports every key as {@code _other}
  */
 public record ClustererSettings(
         int k,
@@ -46,7 +50,8 @@ public record ClustererSettings(
         int maxFitPoints,
         LabelMode labelMode,
         int fitThreads,
-        Backends.Choice backend) implements Serializable {
+        Backends.Choice backend,
+        int keyMetrics) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -104,12 +109,16 @@ public record ClustererSettings(
         if (backend == null) {
             throw new IllegalArgumentException("backend must be given");
         }
+        if (keyMetrics < 0) {
+            throw new IllegalArgumentException("key metrics must be >= 0, got " + keyMetrics);
+        }
     }
 
     /**
      * Defaults: 3 runs per fresh fit, seed 0, 300 iterations, tol 1e-4, refinement on, reseed
      * factor 2, half-life 5 windows, exact silhouette up to 2000 points and 1000 sampled above,
-     * fits on at most 50 000 points, labels per window, 1 thread, backend {@code AUTO}.
+     * fits on at most 50 000 points, labels per window, 1 thread, backend {@code AUTO}, metric
+     * groups for 10 keys per subtask.
      */
     public static Builder builder(int k) {
         return new Builder(k);
@@ -120,7 +129,8 @@ public record ClustererSettings(
         return new Builder(k).nInit(nInit).seed(seed).maxIterations(maxIterations).tolerance(tolerance)
                 .refine(refine).reseedFactor(reseedFactor).halfLifeWindows(halfLifeWindows)
                 .silhouetteExactLimit(silhouetteExactLimit).silhouetteSample(silhouetteSample)
-                .maxFitPoints(maxFitPoints).labelMode(labelMode).fitThreads(fitThreads).backend(backend);
+                .maxFitPoints(maxFitPoints).labelMode(labelMode).fitThreads(fitThreads).backend(backend)
+                .keyMetrics(keyMetrics);
     }
 
     /** The local search of a fresh fit: {@link KMeansConfig#DEFAULT_REFINEMENT} or {@link Refinement#NONE}. */
@@ -155,6 +165,7 @@ public record ClustererSettings(
         private LabelMode labelMode = LabelMode.WINDOW;
         private int fitThreads = 1;
         private Backends.Choice backend = Backends.Choice.AUTO;
+        private int keyMetrics = 10;
 
         private Builder(int k) {
             this.k = k;
@@ -230,11 +241,16 @@ public record ClustererSettings(
             return this;
         }
 
+        public Builder keyMetrics(int v) {
+            keyMetrics = v;
+            return this;
+        }
+
         /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
         public ClustererSettings build() {
             return new ClustererSettings(k, nInit, seed, maxIterations, tolerance, refine, reseedFactor,
                     halfLifeWindows, silhouetteExactLimit, silhouetteSample, maxFitPoints, labelMode, fitThreads,
-                    backend);
+                    backend, keyMetrics);
         }
     }
 }

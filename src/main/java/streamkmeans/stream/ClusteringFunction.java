@@ -61,7 +61,9 @@ import streamkmeans.engine.Workers;
  * reason), {@code latePoints}, {@code windowsFitted}, {@code windowsSkipped} (too few points),
  * {@code reseeds}; gauges {@code lastInertiaPerPoint}, {@code lastSilhouette},
  * {@code lastMaxDrift} (of the last window fitted on the subtask, any key; 0 before one),
- * {@code k}, {@code backend} (0 = cpu, 1 = gpu); a histogram {@code fitTimeMicros}.
+ * {@code k}, {@code backend} (0 = cpu, 1 = gpu), {@code gpuFallbacks} (windows the GPU backend
+ * fitted on the CPU after a GPU failure, {@link LloydBackend#fallbacks()}); a histogram
+ * {@code fitTimeMicros}; and per key, for a bounded number of keys, the gauges of {@link KeyMetrics}.
  */
 public final class ClusteringFunction extends KeyedProcessFunction<String, Point, LabelRecord> {
     private static final long serialVersionUID = 1L;
@@ -96,6 +98,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     private transient Counter windowsSkipped;
     private transient Counter reseeds;
     private transient Histogram fitTimeMicros;
+    private transient KeyMetrics keyMetrics;
     private transient double lastInertiaPerPoint;
     private transient double lastSilhouette;
     private transient double lastMaxDrift;
@@ -157,7 +160,9 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         group.gauge("lastMaxDrift", (Gauge<Double>) () -> lastMaxDrift);
         group.gauge("k", (Gauge<Integer>) settings::k);
         group.gauge("backend", (Gauge<Integer>) () -> backendCode);
+        group.gauge("gpuFallbacks", (Gauge<Long>) backend::fallbacks);
         fitTimeMicros = group.histogram("fitTimeMicros", new DescriptiveStatisticsHistogram(FIT_TIME_SAMPLES));
+        keyMetrics = new KeyMetrics(group, settings.keyMetrics(), settings.k());
     }
 
     @Override
@@ -294,6 +299,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
             }
             fitTimeMicros.update(Math.round(summary.fitMs() * 1000));
             backendCode = backendCode(summary.backend());
+            keyMetrics.update(summary);
         } else {
             windowsSkipped.inc();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -32,9 +33,12 @@ class LloydBackendConformanceTest {
 
     /** Every backend available; a new backend is one more line here. */
     static Stream<Backend> backends() {
-        return Stream.of(
+        return Stream.concat(Stream.of(
                 new Backend("cpu-vector", CpuLloydBackend::new, 1e-6),
-                new Backend("cpu-scalar", CpuLloydBackend::scalar, 1e-6));
+                new Backend("cpu-scalar", CpuLloydBackend::scalar, 1e-6)),
+                // Accelerators (the GPU) where one is usable; surefire makes them take every window, strictly.
+                ServiceLoader.load(AcceleratorProvider.class).stream().map(ServiceLoader.Provider::get)
+                        .filter(p -> p.unavailableReason().isEmpty()).map(p -> new Backend(p.name(), p::open, 1e-6)));
     }
 
     private static Workers two;
