@@ -480,6 +480,96 @@ __global__ void take_point(const float* __restrict__ x, int d, long long index, 
     }
 }
 
+// K-Means++ seeding, the D² weights: closest[i] = min(closest[i], ||x_i − c||²) for every slot of
+// the panel, padding lanes included (their closest stays 0), the squared distance being the CPU's
+// fmaf chain of the differences over features. One thread per slot.
+__global__ void lower_closest(const float* __restrict__ x, int n, int d, const float* __restrict__ centre,
+                              float* __restrict__ closest) {
+    const long long slots = ((long long) n + LANES - 1) / LANES * LANES;
+    const long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= slots) {
+        return;
+    }
+    const float* point = x + (i / LANES) * d * LANES + i % LANES;
+    float dist = 0.0f;
+    for (int t = 0; t < d; ++t) {
+        const float e = point[(long long) t * LANES] - centre[t];
+        dist = fmaf(e, e, dist);
+    }
+    const float old = closest[i];
+    closest[i] = old <= dist ? old : dist;
+}
+
+// Greedy K-Means++: for candidate row = blockIdx.y, values[row·slots + i] = min(closest[i],
+// ||x_i − candidate||²), what the D² weights would become were that candidate chosen.
+__global__ void candidate_minima(const float* __restrict__ x, int n, int d, const float* __restrict__ candidates,
+                                 const float* __restrict__ closest, float* __restrict__ values) {
+    const long long slots = ((long long) n + LANES - 1) / LANES * LANES;
+    const long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= slots) {
+        return;
+    }
+    const float* centre = candidates + (long long) blockIdx.y * d;
+    const float* point = x + (i / LANES) * d * LANES + i % LANES;
+    float dist = 0.0f;
+    for (int t = 0; t < d; ++t) {
+        const float e = point[(long long) t * LANES] - centre[t];
+        dist = fmaf(e, e, dist);
+    }
+    const float old = closest[i];
+    values[blockIdx.y * slots + i] = old <= dist ? old : dist;
+}
+
+// Sums of the D² weights per chunk of panel blocks, in the CPU's order (slot by slot, in double),
+// so the potentials and the draws match the CPU's bit for bit: out[row·chunks + c] = Σ over slots
+// [8·bounds[c], 8·bounds[c+1]) of values[row·slots + slot]. One thread per (row, chunk): at most
+// 64 chunks, so this is a latency-bound pass whose loads are independent of the additions.
+__global__ void chunk_sums(const float* __restrict__ values, long long slots, const int* __restrict__ bounds,
+                           int chunks, int rows, double* __restrict__ out) {
+    const int id = blockIdx.x * blockDim.x + threadIdx.x;
+    if (id >= chunks * rows) {
+        return;
+    }
+    const int row = id / chunks;
+    const int c = id % chunks;
+    const float* v = values + row * slots;
+    double sum = 0.0;
+    for (long long i = (long long) bounds[c] * LANES; i < (long long) bounds[c + 1] * LANES; ++i) {
+        sum += v[i];
+    }
+    out[id] = sum;
+}
+
+// A D² draw inside one chunk, as the CPU makes it: the first point of [from, to) with a positive
+// weight at which the running sum (starting at `before`) exceeds `target`; failing that (rounding),
+// the chunk's last point with a positive weight; −1 when it has none. One thread.
+__global__ void sample_in_chunk(const float* __restrict__ closest, long long from, long long to, double before,
+                                double target, long long* __restrict__ out) {
+    double running = before;
+    long long last = -1;
+    for (long long i = from; i < to; ++i) {
+        const float w = closest[i];
+        if (w > 0.0f) {
+            running += w;
+            last = i;
+            if (running > target) {
+                out[0] = i;
+                return;
+            }
+        }
+    }
+    out[0] = last;
+}
+
+// The last point before `end` with a positive weight, or −1. One thread (a rare path).
+__global__ void last_positive_before(const float* __restrict__ closest, long long end, long long* __restrict__ out) {
+    long long i = end - 1;
+    while (i >= 0 && !(closest[i] > 0.0f)) {
+        --i;
+    }
+    out[0] = i;
+}
+
 // Exact silhouette, step 1. `p` is a cluster-ordered panel of `slots` = 8·blocks slots; cluster c
 // holds count[c] points from panel block firstBlock[c]. Queries are the slab of slots from
 // `slabStart` (a multiple of 64), 64 per block: for each query slot s and each cluster c,

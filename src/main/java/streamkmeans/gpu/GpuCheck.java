@@ -26,8 +26,8 @@ import streamkmeans.engine.Workers;
 /**
  * The GPU check of the kit ({@code scripts/gpu-check}, docs/GPU.md): on a machine with a GPU it
  * compares the GPU backend with the CPU backend on generated blobs (same initial centroids: same
- * iterations and repairs, inertia within 1e-6, labels equal but for near ties, exact silhouette
- * within 1e-6), measures the device's FP32 multiply-add rate and copy bandwidth, times the issue's
+ * iterations and repairs, inertia within 1e-6, labels equal but for near ties, K-Means++ seeding
+ * giving the same centres, exact silhouette within 1e-6), measures the device's FP32 multiply-add rate and copy bandwidth, times the issue's
  * benchmark cases against that roofline and the CPU, sweeps window sizes for the CPU/GPU crossover,
  * and prints a short table last.
  *
@@ -83,13 +83,13 @@ public final class GpuCheck {
             CpuLloydBackend cpu = new CpuLloydBackend(workers);
             out.println("== conformance: GPU against CPU (" + (cpu.vectorized() ? "SIMD" : "scalar") + " kernels, "
                     + threads + " threads)");
-            conformance(gpu, cpu, workers);
+            attempt("conformance", () -> conformance(gpu, cpu, workers));
             out.println("== roofline");
-            roofline(gpu.context());
+            attempt("roofline", () -> roofline(gpu.context()));
             out.println("== benchmarks");
-            benchmarks(gpu, cpu, workers);
+            attempt("benchmarks", () -> benchmarks(gpu, cpu, workers));
             out.println("== crossover");
-            crossover(gpu, workers);
+            attempt("crossover", () -> crossover(gpu, workers));
         }
         out.println();
         out.println("gpu-check summary: " + verdict.device().describe());
@@ -102,7 +102,6 @@ public final class GpuCheck {
         return failed == 0 ? 0 : EXIT_FAILED;
     }
 
-    // ---------------------------------------------------------------- conformance
 
     private void conformance(GpuLloydBackend gpu, CpuLloydBackend cpu, Workers workers) {
         int[][] shapes = {{20_003, 8, 16}, {6_001, 32, 24}, {100_000, 16, 32}, {50_000, 64, 200},
@@ -136,22 +135,47 @@ public final class GpuCheck {
                 Seeding.seed(hugePoints, 6, Init.GREEDY_KMEANS_PLUS_PLUS, 0, new SplittableRandom(5), workers), 6,
                 LloydSettings.relative(hugePoints, 100, 1e-4));
 
-        PackedPoints again = blobs(100_000, 16, 32, 100_000);
-        float[] seeds = Seeding.seed(again, 32, Init.RANDOM, 0, new SplittableRandom(3), workers);
-        LloydResult first = gpu.run(again, seeds, 32, LloydSettings.relative(again, 100, 1e-4));
-        LloydResult second = gpu.run(again, seeds, 32, LloydSettings.relative(again, 100, 1e-4));
-        verdict("repeated run, same bits", Arrays.equals(first.centroids(), second.centroids())
-                && Arrays.equals(first.labels(), second.labels()) && first.inertia() == second.inertia(), "");
+        attempt("repeated run", () -> {
+            PackedPoints again = blobs(100_000, 16, 32, 100_000);
+            float[] seeds = Seeding.seed(again, 32, Init.RANDOM, 0, new SplittableRandom(3), workers);
+            LloydResult first = gpu.run(again, seeds, 32, LloydSettings.relative(again, 100, 1e-4));
+            LloydResult second = gpu.run(again, seeds, 32, LloydSettings.relative(again, 100, 1e-4));
+            verdict("repeated run, same bits", Arrays.equals(first.centroids(), second.centroids())
+                    && Arrays.equals(first.labels(), second.labels()) && first.inertia() == second.inertia(), "");
+        });
+        attempt("assign", () -> {
+            PackedPoints few = blobs(10, 3, 4, 6);
+            float[] many = Seeding.seed(blobs(40, 3, 4, 7), 20, Init.RANDOM, 0, new SplittableRandom(2), workers);
+            int[] cpuLabels = new int[10];
+            int[] gpuLabels = new int[10];
+            double cpuInertia = cpu.assign(few, many, 20, cpuLabels);
+            double gpuInertia = gpu.assign(few, many, 20, gpuLabels);
+            verdict("assign, k=20 > n=10", Arrays.equals(cpuLabels, gpuLabels)
+                    && Math.abs(cpuInertia - gpuInertia) <= 1e-12 * cpuInertia,
+                    "inertia " + gpuInertia + " vs " + cpuInertia);
+        });
 
-        PackedPoints few = blobs(10, 3, 4, 6);
-        float[] many = Seeding.seed(blobs(40, 3, 4, 7), 20, Init.RANDOM, 0, new SplittableRandom(2), workers);
-        int[] cpuLabels = new int[10];
-        int[] gpuLabels = new int[10];
-        double cpuInertia = cpu.assign(few, many, 20, cpuLabels);
-        double gpuInertia = gpu.assign(few, many, 20, gpuLabels);
-        verdict("assign, k=20 > n=10", Arrays.equals(cpuLabels, gpuLabels)
-                && Math.abs(cpuInertia - gpuInertia) <= 1e-12 * cpuInertia, "inertia " + gpuInertia + " vs " + cpuInertia);
+        attempt("seeding", () -> seedingCases(gpu, workers));
+        attempt("silhouette", () -> silhouetteCases(gpu, workers));
+    }
 
+    private void seedingCases(GpuLloydBackend gpu, Workers workers) {
+        int[][] seedings = {{20_003, 8, 16}, {100_000, 16, 32}, {1_000, 3, 1000}};
+        for (int[] s : seedings) {
+            PackedPoints points = blobs(s[0], s[1], s[2], s[0]);
+            for (Init method : new Init[] {Init.KMEANS_PLUS_PLUS, Init.GREEDY_KMEANS_PLUS_PLUS}) {
+                SplittableRandom onCpu = new SplittableRandom(17);
+                SplittableRandom onGpu = new SplittableRandom(17);
+                float[] expected = Seeding.seed(points, s[2], method, 0, onCpu, workers);
+                float[] actual = gpu.seed(points, s[2], method, 0, onGpu);
+                verdict("seeding " + method.label() + " " + s[0] + "x" + s[1] + " k=" + s[2],
+                        Arrays.equals(expected, actual) && onCpu.nextLong() == onGpu.nextLong(),
+                        "same centres and generator state as the CPU");
+            }
+        }
+    }
+
+    private void silhouetteCases(GpuLloydBackend gpu, Workers workers) {
         for (int[] s : new int[][] {{5_003, 6, 7}, {20_000, 32, 16}}) {
             Blobs.Sample sample = Blobs.stationary(s[1], s[2], s[0]).sample(s[0]);
             PackedPoints points = PackedPoints.pack(sample.points());
@@ -169,8 +193,8 @@ public final class GpuCheck {
         LloydResult actual;
         try {
             actual = gpu.run(points, init, k, settings);
-        } catch (GpuException e) {
-            verdict(name, false, e.getMessage());
+        } catch (RuntimeException e) {
+            verdict(name, false, e.toString());
             return;
         }
         int d = points.dimension();
@@ -204,6 +228,19 @@ public final class GpuCheck {
         return sum;
     }
 
+    /**
+     * Runs one step; an exception (a CUDA failure, say) is reported as a failure of that step and
+     * the check goes on (after a kernel fault the later steps fail fast, each saying so).
+     */
+    private void attempt(String name, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            verdict(name, false, e.toString());
+            e.printStackTrace(out);
+        }
+    }
+
     private void verdict(String name, boolean ok, String detail) {
         if (ok) {
             passed++;
@@ -213,7 +250,6 @@ public final class GpuCheck {
         out.println((ok ? "PASS " : "FAIL ") + name + (detail.isEmpty() ? "" : ": " + detail));
     }
 
-    // ---------------------------------------------------------------- roofline
 
     /** The FP32 multiply-add rate and the device-to-device copy bandwidth, best of a few timings. */
     private void roofline(GpuContext gpu) {
@@ -255,7 +291,6 @@ public final class GpuCheck {
                 peakFlops / 1e12, bandwidth / 1e9);
     }
 
-    // ---------------------------------------------------------------- benchmarks
 
     private void benchmarks(GpuLloydBackend gpu, CpuLloydBackend cpu, Workers workers) {
         int scale = quick ? 10 : 1;
@@ -263,6 +298,7 @@ public final class GpuCheck {
         lloydPass(gpu, cpu, workers, 10_000_000 / scale, 8, 16);
         lloydPass(gpu, cpu, workers, 100_000 / scale, 128, 1024);
         silhouette(gpu, 100_000 / scale, 32, 16);
+        seeding(gpu, workers, 1_000_000 / scale, 8, 16);
         windowFit(gpu, cpu, workers, 100_000 / scale, 16, 32);
     }
 
@@ -308,6 +344,19 @@ public final class GpuCheck {
         row(name, ms, Double.NaN, flops / (ms * 1e6), flops / peakFlops * 1e3);
     }
 
+    private void seeding(GpuLloydBackend gpu, Workers workers, int n, int d, int k) {
+        PackedPoints points = blobs(n, d, k, 21);
+        gpu.seed(points, k, Init.GREEDY_KMEANS_PLUS_PLUS, 0, new SplittableRandom(1));
+        long t0 = System.nanoTime();
+        gpu.seed(points, k, Init.GREEDY_KMEANS_PLUS_PLUS, 0, new SplittableRandom(2));
+        long t1 = System.nanoTime();
+        Seeding.seed(points, k, Init.GREEDY_KMEANS_PLUS_PLUS, 0, new SplittableRandom(2), workers);
+        long t2 = System.nanoTime();
+        String name = "greedy k-means++ n=" + count(n) + " d=" + d + " k=" + k;
+        out.printf(Locale.ROOT, "%s: GPU %.1f ms, CPU %.1f ms%n", name, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+        row(name, (t1 - t0) / 1e6, (t2 - t1) / 1e6, Double.NaN, Double.NaN);
+    }
+
     private void windowFit(GpuLloydBackend gpu, CpuLloydBackend cpu, Workers workers, int n, int d, int k) {
         PointBlock block = Blobs.stationary(d, k, 9).sample(n).points();
         KMeansConfig config = KMeansConfig.builder(k).nInit(3).seed(1).build();
@@ -321,7 +370,6 @@ public final class GpuCheck {
         row(name, onGpu.fitMillis(), onCpu.fitMillis(), Double.NaN, Double.NaN);
     }
 
-    // ---------------------------------------------------------------- crossover
 
     /**
      * Whole Lloyd runs of fresh windows (upload included) on the GPU and on a CPU with 4 threads
@@ -365,7 +413,6 @@ public final class GpuCheck {
                         + GpuSettings.DEFAULT_MIN_WORK + ")");
     }
 
-    // ---------------------------------------------------------------- helpers
 
     private static PackedPoints blobs(int n, int d, int k, long seed) {
         return PackedPoints.pack(Blobs.stationary(d, k, seed).sample(n).points());

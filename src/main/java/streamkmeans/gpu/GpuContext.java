@@ -140,10 +140,19 @@ final class GpuContext implements AutoCloseable {
 
     /** Launches {@code kernel} on a 1-D grid on this context's stream (asynchronously). */
     void launch(String kernel, long grid, int block, int sharedBytes, Object... args) {
-        if (grid < 1 || grid > Integer.MAX_VALUE) {
-            throw new GpuException("GRID_SIZE", kernel + ": grid of " + grid + " blocks is out of range");
+        launch(kernel, grid, 1, block, sharedBytes, args);
+    }
+
+    /** Launches {@code kernel} on a grid of {@code gridX × gridY} blocks (asynchronously). */
+    void launchGrid(String kernel, long gridX, int gridY, int block, Object... args) {
+        launch(kernel, gridX, gridY, block, 0, args);
+    }
+
+    private void launch(String kernel, long gridX, int gridY, int block, int sharedBytes, Object... args) {
+        if (gridX < 1 || gridX > Integer.MAX_VALUE || gridY < 1 || gridY > 65_535) {
+            throw new GpuException("GRID_SIZE", kernel + ": grid of " + gridX + "×" + gridY + " blocks is out of range");
         }
-        Cuda.check(cuLaunchKernel(function(kernel), (int) grid, 1, 1, block, 1, 1, sharedBytes, stream,
+        Cuda.check(cuLaunchKernel(function(kernel), (int) gridX, gridY, 1, block, 1, 1, sharedBytes, stream,
                 Cuda.args(args), null), "launching " + kernel);
     }
 

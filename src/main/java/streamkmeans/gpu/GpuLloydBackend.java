@@ -2,11 +2,14 @@ package streamkmeans.gpu;
 
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
 import jcuda.driver.CUdeviceptr;
+import streamkmeans.engine.Init;
 import streamkmeans.engine.LloydBackend;
 import streamkmeans.engine.LloydResult;
 import streamkmeans.engine.LloydSettings;
 import streamkmeans.engine.PackedPoints;
+import streamkmeans.engine.Seeding;
 import streamkmeans.engine.SilhouetteResult;
 
 /**
@@ -125,6 +128,26 @@ public final class GpuLloydBackend implements LloydBackend {
     }
 
     /**
+     * Initial centroids exactly as {@link Seeding#seed} chooses them (the same centres from the same
+     * generator state, which is advanced alike), with the K-Means++ D² weights computed on the
+     * device; {@link Init#RANDOM} draws on the host. O(n·k·d·candidates) on the device.
+     *
+     * @throws IllegalArgumentException when {@code k} is not in [1, n]
+     * @throws GpuException             when a CUDA call fails
+     */
+    public float[] seed(PackedPoints points, int k, Init init, int candidates, SplittableRandom rng) {
+        if (k < 1 || k > points.size()) {
+            throw new IllegalArgumentException("k must be in [1, " + points.size() + "], got " + k);
+        }
+        gpu.enter();
+        try {
+            return GpuSeeding.seed(gpu, points, resident(points), k, init, candidates, rng);
+        } finally {
+            gpu.exit();
+        }
+    }
+
+    /**
      * The exact silhouette of all points under {@code labels}, computed on the device with the
      * conventions of {@link streamkmeans.engine.Silhouette#exact}; agrees with it to about 1e-6.
      * O(n²·d) on the device, O(n·d + n·k) device memory (in slabs when that is large).
@@ -150,6 +173,18 @@ public final class GpuLloydBackend implements LloydBackend {
     @Override
     public void close() {
         gpu.close();
+    }
+
+    /** The window's panel on the device, uploaded unless it is already there. */
+    private CUdeviceptr resident(PackedPoints points) {
+        float[] panel = points.panel();
+        CUdeviceptr buffer = gpu.buffer("points", (long) panel.length * Float.BYTES);
+        if (panel != resident.get()) {
+            resident = new WeakReference<>(null);
+            gpu.upload(buffer, panel, 0, panel.length);
+            resident = new WeakReference<>(panel);
+        }
+        return buffer;
     }
 
     private static void checkCentroids(PackedPoints points, float[] centroids, int k) {
@@ -230,18 +265,6 @@ public final class GpuLloydBackend implements LloydBackend {
             int fraction = 62 - (64 - Long.numberOfLeadingZeros(n));
             this.toFixed = Math.scalb(1.0, fraction);
             this.fromFixed = Math.scalb(1.0, -fraction);
-        }
-
-        /** The window's panel on the device, uploaded unless it is already there. */
-        private CUdeviceptr resident(PackedPoints points) {
-            float[] panel = points.panel();
-            CUdeviceptr buffer = gpu.buffer("points", (long) panel.length * Float.BYTES);
-            if (panel != resident.get()) {
-                resident = new WeakReference<>(null);
-                gpu.upload(buffer, panel, 0, panel.length);
-                resident = new WeakReference<>(panel);
-            }
-            return buffer;
         }
 
         LloydResult fit(float[] initialCentroids, LloydSettings settings) {

@@ -17,6 +17,7 @@ import streamkmeans.engine.Init;
 import streamkmeans.engine.LloydResult;
 import streamkmeans.engine.LloydSettings;
 import streamkmeans.engine.PackedPoints;
+import streamkmeans.engine.PointBlock;
 import streamkmeans.engine.Seeding;
 import streamkmeans.engine.Silhouette;
 import streamkmeans.engine.SilhouetteResult;
@@ -26,8 +27,8 @@ import streamkmeans.engine.Workers;
  * The GPU backend against the CPU backend, on a device (skipped without one; the engine's
  * LloydBackendConformanceTest also runs it against the reference there). Beyond the shared
  * contract: bit-identical repeated runs, every assignment kernel (narrow, medium and wide tiles,
- * shared and global cluster sums), windows of different sizes through one buffer pool, and the
- * exact silhouette.
+ * shared and global cluster sums), windows of different sizes through one buffer pool, K-Means++
+ * seeding giving the CPU's centres, and the exact silhouette.
  */
 class GpuLloydBackendTest {
     private static GpuLloydBackend gpu;
@@ -124,6 +125,24 @@ class GpuLloydBackendTest {
         assertArrayEquals(expected, actual);
         assertEquals(cpuInertia, gpuInertia, 1e-12 * cpuInertia);
         assertThrows(IllegalArgumentException.class, () -> gpu.run(points, centroids, 20, new LloydSettings(5, 0)));
+    }
+
+    @Test
+    void seedingChoosesTheCpusCentres() {
+        PackedPoints identical = PackedPoints.pack(PointBlock.of(new float[300], 3));
+        PackedPoints[] windows = {PackedPoints.pack(Blobs.stationary(5, 9, 2).sample(12_345).points()),
+                PackedPoints.pack(Blobs.stationary(2, 40, 3).sample(400).points()), identical};
+        for (PackedPoints points : windows) {
+            int k = Math.min(points.size(), 40);
+            for (Init init : Init.values()) {
+                SplittableRandom onCpu = new SplittableRandom(11);
+                SplittableRandom onGpu = new SplittableRandom(11);
+                float[] expected = Seeding.seed(points, k, init, 0, onCpu, workers);
+                float[] actual = gpu.seed(points, k, init, 0, onGpu);
+                assertArrayEquals(expected, actual, init + ", n=" + points.size());
+                assertEquals(onCpu.nextLong(), onGpu.nextLong(), "the generators advanced alike");
+            }
+        }
     }
 
     @Test

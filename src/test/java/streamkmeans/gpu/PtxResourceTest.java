@@ -36,7 +36,8 @@ class PtxResourceTest {
         assertEquals(ptx, Ptx.text());
         for (String kernel : List.of("assign_narrow", "assign_medium", "assign_wide", "accumulate", "finalize",
                 "reduce_sum", "inertia_partials", "prepare_centroids", "point_distances", "farthest_partials",
-                "farthest_final", "take_point", "silhouette_sums", "silhouette_scores", "fma_peak", "copy_bandwidth")) {
+                "farthest_final", "take_point", "lower_closest", "candidate_minima", "chunk_sums", "sample_in_chunk",
+                "last_positive_before", "silhouette_sums", "silhouette_scores", "fma_peak", "copy_bandwidth")) {
             assertTrue(ptx.contains(".visible .entry " + kernel + "("), "kernel " + kernel + " is missing");
         }
         assertTrue(ptx.contains("\n.target sm_75\n"), "compiled for compute_75");
