@@ -40,6 +40,7 @@ import streamkmeans.engine.Simd;
             KafkaCommand.class,
             GenerateCommand.class,
             BenchCommand.class,
+            StreamBenchCommand.class,
             ReportCommand.class,
             WatchCommand.class,
             CommandLine.HelpCommand.class,

@@ -64,7 +64,7 @@ class MainTest {
     void missingCommandOrOption() {
         Run none = run();
         assertEquals(2, none.code());
-        assertEquals("streamkmeans: missing command (one of: demo, run, fit, kafka, generate, bench, report, watch, help) (see 'streamkmeans --help')" + NL,
+        assertEquals("streamkmeans: missing command (one of: demo, run, fit, kafka, generate, bench, stream-bench, report, watch, help) (see 'streamkmeans --help')" + NL,
                 none.err());
 
         Run noInput = run("fit", "--k", "3");
