@@ -6,13 +6,14 @@
 # Builds target/streamkmeans.jar if it is missing or older than the sources (JAR=path runs that
 # jar as it is instead), runs `bench --data-dir bench/out/data`, then bench/sklearn_bench.py on the files it
 # wrote when /usr/bin/python3 can import scikit-learn (Debian: apt-get install python3-sklearn),
-# and prints the combined table. Results stay in bench/out/ (git-ignored): java.md, java.json,
+# and prints the combined table. Results stay in bench/out/ (git-ignored; BENCH_OUT=dir elsewhere): java.md, java.json,
 # sklearn.json, combined.md. Both sides use the same thread count: --threads N if given, else
-# every processor.
+# every processor. The load average before and after each side is printed and kept in
+# combined.md: on a shared machine it says how far to trust the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out=bench/out
+out=${BENCH_OUT:-bench/out}
 data=$out/data
 python=/usr/bin/python3
 
@@ -35,9 +36,13 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     esac
 done
 
+load() { echo "$(date -u +%H:%M:%S) load average $(cut -d' ' -f1-3 /proc/loadavg)"; }
+
 mkdir -p "$data"
+loads=("java start: $(load)")
 java --add-modules jdk.incubator.vector -jar "$jar" bench \
     --data-dir "$data" --out "$out/java.md" --json "$@" >"$out/java.json"
+loads+=("java end: $(load)")
 echo
 cat "$out/java.md"
 echo
@@ -59,5 +64,11 @@ elif grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
 fi
 
 echo "scikit-learn on the same data, $threads threads:"
+loads+=("scikit-learn start: $(load)")
 env "${blas_env[@]}" "$python" bench/sklearn_bench.py --data-dir "$data" --threads "$threads" \
     --java "$out/java.json" --json-out "$out/sklearn.json" --out "$out/combined.md"
+loads+=("scikit-learn end: $(load)")
+{
+    echo
+    printf -- '- %s\n' "${loads[@]}"
+} | tee -a "$out/combined.md"

@@ -5,11 +5,16 @@ For every case header DIR/<case>.json written by the Java bench, this loads the 
 (raw little-endian float32, row-major n x d), the same initial K-Means++ centroids and, for the
 silhouette cases, the same labels, and times what the Java bench times:
 
-* Lloyd: ms per assignment+update pass = median (and best) time of one call of scikit-learn's
-  pass kernel (the private `sklearn.cluster._k_means_lloyd.lloyd_iter_chunked_dense` that
-  `KMeans.fit` loops over, on data centred as `fit` centres it, BLAS limited to one thread around
-  it as `fit` does) from the given centroids. This is the bare pass, without the per-fit set-up
-  that the Java side's measurement (a one-pass run minus a labelling) still contains.
+* Lloyd, isolated pass: ms per assignment+update pass = median (and best) time of one call of
+  scikit-learn's pass kernel (the private `sklearn.cluster._k_means_lloyd.lloyd_iter_chunked_dense`
+  that `KMeans.fit` loops over, on data centred as `fit` centres it, BLAS limited to one thread
+  around it as `fit` does) from the K-Means++ centroids. This is the bare pass, without the per-fit
+  set-up that the Java side's measurement (a one-pass run minus a labelling) still contains.
+* Lloyd, per iteration in a fit: (time of `KMeans(init=random_init, n_init=1, max_iter=N, tol=0,
+  algorithm="lloyd").fit` - time of the same with max_iter=1) / (N - 1), in interleaved pairs,
+  from the k random data points the Java side wrote (N from the header, 10 by default), exactly as
+  the Java side measures its own fits. tol=0 leaves only the pass cap or unchanged labels to stop a
+  fit; both sides' pass counts are reported (they must be N, or the difference covers fewer).
 * A whole fit from the same centroids: `KMeans(init=centroids, n_init=1, tol=1e-4).fit`.
 * Greedy K-Means++ seeding: `sklearn.cluster.kmeans_plusplus` (2 + ln k local trials, seed 0).
 * Silhouette: `silhouette_score` exact where the header says exact, sampled (random_state=0)
@@ -29,12 +34,14 @@ import platform
 import statistics
 import sys
 import time
+import warnings
 
 import numpy as np
 import sklearn
 from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
 from sklearn.cluster._kmeans import _kmeans_single_lloyd
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -50,14 +57,14 @@ def load_case(data_dir, case):
     with open(os.path.join(data_dir, case + ".json"), encoding="utf-8") as f:
         header = json.load(f)
     arrays = {}
-    for name in ("points", "init", "labels"):
+    for name in ("points", "init", "labels", "random_init"):
         spec = header.get(name)
         if spec is None:
             arrays[name] = None
             continue
         data = np.fromfile(os.path.join(data_dir, spec["file"]), dtype=np.dtype(spec["dtype"]))
         arrays[name] = data.reshape(spec["shape"])
-    return header, arrays["points"], arrays["init"], arrays["labels"]
+    return header, arrays["points"], arrays["init"], arrays["labels"], arrays["random_init"]
 
 
 def timed(fn):
@@ -100,6 +107,38 @@ def lloyd_per_pass(x, init, threads, repeats):
     inertia = float(_kmeans_single_lloyd(
         xc, weights, ic.copy(), max_iter=1, verbose=False, tol=0.0, n_threads=threads)[1])
     return statistics.median(times) * 1e3, min(times) * 1e3, repeats, inertia
+
+
+def per_iteration(x, start, k, passes, repeats):
+    """ms per Lloyd iteration inside a fit: (fit of `passes` passes - fit of 1) / (passes - 1).
+
+    Both fits start from `start` with tol=0, timed in interleaved pairs after one warm-up pair.
+    Returns (median ms per iteration, best ms per iteration, pairs, passes the long fit made,
+    passes the short fit made, inertia of the long fit).
+    """
+    def fit(max_iter):
+        # From random points a pass can leave clusters empty (both sides repair them); the
+        # warning that the final labels use fewer than k clusters says nothing about the timing.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return KMeans(n_clusters=k, init=start, n_init=1, max_iter=max_iter, tol=0.0,
+                          algorithm="lloyd", random_state=0).fit(x)
+
+    first, model = timed(lambda: fit(passes))
+    one = fit(1)
+    if repeats is None:
+        repeats = MIN_REPEATS if first > 1.0 else int(
+            min(MAX_REPEATS, max(MIN_REPEATS, -(-2 * TARGET_SECONDS // first))))
+    longs, shorts = [], []
+    for _ in range(repeats):
+        seconds, model = timed(lambda: fit(passes))
+        longs.append(seconds)
+        seconds, one = timed(lambda: fit(1))
+        shorts.append(seconds)
+    between = max(1, int(model.n_iter_) - 1)
+    median = statistics.median(a - b for a, b in zip(longs, shorts))
+    return (median * 1e3 / between, (min(longs) - min(shorts)) * 1e3 / between, repeats,
+            int(model.n_iter_), int(one.n_iter_), float(model.inertia_))
 
 
 def fit_from(x, init, k, max_iter, tol):
@@ -158,9 +197,20 @@ def bench(args, java):
             {k: i.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
             for i in threadpool_info()]
         for case in cases:
-            header, x, init, labels = load_case(args.data_dir, case)
+            header, x, init, labels, random_init = load_case(args.data_dir, case)
             n, d, k = header["n"], header["d"], header["k"]
             ms, best_ms, repeats, inertia = lloyd_per_pass(x, init, args.threads, args.repeat)
+            marginal = {}
+            if random_init is not None:
+                passes = int(header.get("marginal", {}).get("passes", 10))
+                it_ms, it_best, pairs, it_passes, one_passes, it_inertia = per_iteration(
+                    x, random_init, k, passes, args.repeat)
+                marginal = {
+                    "ms_per_iteration": it_ms, "best_ms_per_iteration": it_best,
+                    "marginal_pass_cap": passes, "marginal_iterations": it_passes,
+                    "marginal_short_iterations": one_passes, "marginal_pairs": pairs,
+                    "marginal_inertia": it_inertia,
+                }
             seed_s, seed_runs = median_time(lambda: kmeans_plusplus(x, k, random_state=0))
             fit = header.get("fit", {})
             fit_s, fit_runs, fit_iter, fit_inertia = fit_from(
@@ -174,8 +224,10 @@ def bench(args, java):
                 "fit_ms": fit_s * 1e3, "fit_runs": fit_runs, "fit_iterations": fit_iter,
                 "fit_inertia": fit_inertia,
             }
+            row.update(marginal)
             rows.append(row)
-            print("sklearn %s: %.3f ms/pass, seeding %.3f s" % (case, ms, seed_s), file=sys.stderr)
+            print("sklearn %s: %.3f ms/pass isolated, %s ms/iteration in a fit, seeding %.3f s"
+                  % (case, ms, fmt(marginal.get("ms_per_iteration")), seed_s), file=sys.stderr)
             if header.get("silhouette") and labels is not None:
                 s = silhouette(x, labels, header["silhouette"])
                 s.update({"case": case, "n": n})
@@ -231,17 +283,39 @@ def markdown(result, java):
     both = [(r, ours[r["case"]]) for r in result["cases"] if r["case"] in ours]
     if both:
         out += [
-            "| case | n | d | k | ms/pass ours (best) | ms/pass sklearn (best) | ours vs sklearn"
-            " (best) | GFLOP/s ours / sklearn | inertia rel. diff after 1 pass |",
-            "|---|---:|---:|---:|---:|---:|---|---|---:|",
+            "| case | n | d | k | ms/iteration in a fit ours (best) [passes] | sklearn (best)"
+            " [passes] | ours vs sklearn (best) | ms/pass isolated ours (best) | sklearn (best) |"
+            " ours vs sklearn (best) | GFLOP/s isolated ours / sklearn |"
+            " inertia rel. diff after 1 pass |",
+            "|---|---:|---:|---:|---:|---:|---|---:|---:|---|---|---:|",
         ]
         for r, o in both:
-            out.append("| %s | %d | %d | %d | %s (%s) | %s (%s) | %s (%s) | %s / %s | %.1e |" % (
-                r["case"], r["n"], r["d"], r["k"], fmt(o["ms_per_pass"]),
-                fmt(o["best_ms_per_pass"]), fmt(r["ms_per_pass"]), fmt(r["best_ms_per_pass"]),
-                ratio(r["ms_per_pass"], o["ms_per_pass"]),
+            if "ms_per_iteration" in r and "ms_per_iteration" in o:
+                ours_it = "%s (%s) [%d]" % (fmt(o["ms_per_iteration"]),
+                                            fmt(o["best_ms_per_iteration"]),
+                                            o["marginal_iterations"])
+                theirs_it = "%s (%s) [%d]" % (fmt(r["ms_per_iteration"]),
+                                              fmt(r["best_ms_per_iteration"]),
+                                              r["marginal_iterations"])
+                ratio_it = "%s (%s)" % (ratio(r["ms_per_iteration"], o["ms_per_iteration"]),
+                                        ratio(r["best_ms_per_iteration"],
+                                              o["best_ms_per_iteration"]))
+            else:
+                ours_it = theirs_it = ratio_it = "-"
+            out.append("| %s | %d | %d | %d | %s | %s | %s | %s (%s) | %s (%s) | %s (%s) | %s / %s"
+                       " | %.1e |" % (
+                r["case"], r["n"], r["d"], r["k"], ours_it, theirs_it, ratio_it,
+                fmt(o["ms_per_pass"]), fmt(o["best_ms_per_pass"]), fmt(r["ms_per_pass"]),
+                fmt(r["best_ms_per_pass"]), ratio(r["ms_per_pass"], o["ms_per_pass"]),
                 ratio(r["best_ms_per_pass"], o["best_ms_per_pass"]), fmt(o["gflops"], 1),
                 fmt(r["gflops"], 1), rel(o["one_pass_inertia"], r["one_pass_inertia"])))
+        out += [
+            "",
+            "ms/iteration in a fit: (fit of N passes - fit of 1 pass) / (N - 1), tol 0, from the"
+            " same k random data points on both sides; [passes]: what the N-pass fit made. ms/pass"
+            " isolated: ours = one-pass run minus a labelling, sklearn = one call of"
+            " lloyd_iter_chunked_dense, from the K-Means++ centroids.",
+        ]
         out += [
             "",
             "| case | fit ms ours (passes) | fit ms sklearn (passes) | ours vs sklearn"
@@ -256,12 +330,17 @@ def markdown(result, java):
                 fmt(r["seeding_s"], 4), ratio(r["seeding_s"], o["seeding_s"])))
     else:
         out += [
-            "| case | n | d | k | ms/pass (best) | GFLOP/s | fit ms (passes) | seeding s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| case | n | d | k | ms/iteration in a fit (best) [passes] | ms/pass isolated (best)"
+            " | GFLOP/s | fit ms (passes) | seeding s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in result["cases"]:
-            out.append("| %s | %d | %d | %d | %s (%s) | %s | %s (%d) | %s |" % (
-                r["case"], r["n"], r["d"], r["k"], fmt(r["ms_per_pass"]),
+            per_it = ("%s (%s) [%d]" % (fmt(r["ms_per_iteration"]),
+                                        fmt(r["best_ms_per_iteration"]),
+                                        r["marginal_iterations"])
+                      if "ms_per_iteration" in r else "-")
+            out.append("| %s | %d | %d | %d | %s | %s (%s) | %s | %s (%d) | %s |" % (
+                r["case"], r["n"], r["d"], r["k"], per_it, fmt(r["ms_per_pass"]),
                 fmt(r["best_ms_per_pass"]), fmt(r["gflops"], 1), fmt(r["fit_ms"]),
                 r["fit_iterations"], fmt(r["seeding_s"], 4)))
     if result["silhouette"]:

@@ -42,6 +42,7 @@ import streamkmeans.engine.LloydBackend;
 import streamkmeans.engine.LloydResult;
 import streamkmeans.engine.LloydSettings;
 import streamkmeans.engine.PackedPoints;
+import streamkmeans.engine.PointBlock;
 import streamkmeans.engine.Seeding;
 import streamkmeans.engine.Silhouette;
 import streamkmeans.engine.SilhouetteResult;
@@ -53,12 +54,14 @@ import streamkmeans.engine.Workers;
  * numbers (Gaussian blobs, see {@link Blobs}) and prints a table next to scikit-learn's reference
  * times.
  *
- * <p>Per case: greedy K-Means++ seeding (seed 0, {@code 2 + ln k} candidates), then Lloyd from
- * those centroids, reported as milliseconds per assignment+update pass and GFLOP/s counting
- * {@code 3·n·k·d} floating-point operations per pass; a whole fit from the same centroids
- * (n-init 1, tol 1e-4); on W1 the exact silhouette and on W2 the silhouette of a 10 000-point
- * sample. Short operations are warmed up until the JIT has compiled them, then timed about a
- * second's worth; progress goes to stderr, the table (or JSON) to stdout.
+ * <p>Per case: greedy K-Means++ seeding (seed 0, {@code 2 + ln k} candidates); Lloyd measured two
+ * ways, in milliseconds per pass: one isolated assignment+update pass from the K-Means++ centroids
+ * (with GFLOP/s counting {@code 3·n·k·d} floating-point operations per pass), and the marginal
+ * cost of one iteration inside a fit, from k random data points that take more passes than timed
+ * to converge; a whole fit from the K-Means++ centroids (n-init 1, tol 1e-4); on W1 the exact
+ * silhouette and on W2 the silhouette of a 10 000-point sample. Short operations are warmed up
+ * until the JIT has compiled them, then timed about a second's worth; progress goes to stderr, the
+ * table (or JSON) to stdout.
  *
  * <p>With {@code --data-dir} the points, the initial centroids and the labels are written as raw
  * little-endian files with a JSON header per case, so that {@code bench/sklearn_bench.py} can run
@@ -70,16 +73,18 @@ import streamkmeans.engine.Workers;
         sortOptions = false,
         description = {
             "Engine benchmark on the synthetic cases W1-W5 (Gaussian blobs): greedy K-Means++ seeding, "
-                    + "Lloyd ms per pass and GFLOP/s, a whole fit, silhouette; compared with scikit-learn's "
-                    + "reference times.",
+                    + "Lloyd ms per pass (an isolated pass, and per iteration inside a fit) and GFLOP/s, a "
+                    + "whole fit, silhouette; compared with scikit-learn's reference times.",
         },
         footer = {
             "",
             "ms/pass is one assignment+update pass over all points: the median time of a one-pass Lloyd "
                     + "run from the K-Means++ centroids (the pass, then the labelling that matches the moved "
                     + "centroids) minus the median time of that labelling alone. GFLOP/s counts 3*n*k*d per "
-                    + "pass. fit ms: a whole fit from the same centroids (n-init 1, tol 1e-4, at most 300 "
-                    + "passes), as KMeans(init=centroids, n_init=1).fit in scikit-learn.",
+                    + "pass. ms/iteration in a fit: (a fit of --passes passes - a fit of 1 pass) / (passes - 1), "
+                    + "both with tol 0 from k random data points (seed 0), so that no fit converges early; "
+                    + "the fits' fixed costs cancel. fit ms: a whole fit from the K-Means++ centroids (n-init 1, "
+                    + "tol 1e-4, at most 300 passes), as KMeans(init=centroids, n_init=1).fit in scikit-learn.",
         })
 public final class BenchCommand implements Callable<Integer> {
     /** Seed of the generated data and of the seeding. */
@@ -102,6 +107,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** The whole fit's stopping rule: scikit-learn's defaults. */
     private static final int FIT_MAX_ITERATIONS = 300;
     private static final double FIT_TOLERANCE = 1e-4;
+    /** Default fit length of the per-iteration measure; from random points every case takes longer. */
+    static final int MARGINAL_PASSES = 10;
 
     /** How a case measures the silhouette. */
     enum SilhouetteMode { NONE, EXACT, SAMPLED }
@@ -153,6 +160,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "5 to 1000; an operation of a second or more runs once).")
     Integer repeat;
 
+    @Option(names = "--passes", defaultValue = "" + MARGINAL_PASSES, paramLabel = "N",
+            description = "Passes of the long fit in the per-iteration measure, at least 2 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int passes;
+
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "BACKEND",
             converter = FitCommand.BackendConverter.class,
             description = "Where Lloyd runs: auto (a usable GPU, else the CPU), cpu or gpu "
@@ -183,6 +195,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (repeat != null && repeat < 1) {
             throw new ParameterException(spec.commandLine(), "--repeat must be at least 1, got " + repeat);
+        }
+        if (passes < 2) {
+            throw new ParameterException(spec.commandLine(), "--passes must be at least 2, got " + passes);
         }
         if (scalar && backend == Backends.Choice.GPU) {
             throw new ParameterException(spec.commandLine(), "--scalar runs the CPU backend; drop --backend gpu");
@@ -244,11 +259,18 @@ public final class BenchCommand implements Callable<Integer> {
         LloydTiming pass = timePass(lloyd, packed, init, c.k);
         double gflops = 3.0 * c.n * c.k * c.d / (pass.msPerPass() * 1e6);
         KMeans kmeans = new KMeans(lloyd, workers);
+        float[] randomStart = randomPoints(sample.points(), c.k);
+        MarginalTiming marginal = timeMarginal(kmeans, sample.points(), randomStart, c.k);
         KMeansConfig fitConfig = KMeansConfig.builder(c.k).nInit(1).maxIterations(FIT_MAX_ITERATIONS)
                 .tolerance(FIT_TOLERANCE).build();
         Timed<KMeansResult> fit = measure(() -> kmeans.fitFrom(sample.points(), initOriginal, fitConfig));
-        log.printf(Locale.ROOT, "bench: %s: %.3f ms/pass (%.1f GFLOP/s); fit %.1f ms, %d passes%n", c,
-                pass.msPerPass(), gflops, fit.seconds() * 1e3, fit.value().iterations());
+        log.printf(Locale.ROOT, "bench: %s: %.3f ms/pass isolated (%.1f GFLOP/s), %.3f ms/iteration in a fit "
+                + "(%d passes); fit %.1f ms, %d passes%n", c, pass.msPerPass(), gflops, marginal.msPerPass(),
+                marginal.passes(), fit.seconds() * 1e3, fit.value().iterations());
+        if (marginal.passes() != passes) {
+            log.printf(Locale.ROOT, "bench: %s: the %d-pass fit stopped after %d passes: the per-iteration time "
+                    + "covers %d passes%n", c, passes, marginal.passes(), marginal.passes() - 1);
+        }
         if (!(pass.msPerPass() > 0)) {
             log.printf(Locale.ROOT, "bench: %s: the pass time is lost in timing noise; rerun on a quieter machine%n",
                     c);
@@ -268,21 +290,25 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double onePassInertia = packed.toOriginalSquared(pass.last().inertia());
         if (dataDir != null) {
-            writeCaseData(c, sample, initOriginal, labels, onePassInertia, fit.value());
+            writeCaseData(c, sample, initOriginal, randomStart, labels, onePassInertia, marginal, fit.value());
         }
         return new CaseResult(c.name(), c.n, c.d, c.k, seeding.seconds(), seeding.runs(), pass.repeats(),
                 pass.msPerPass(), pass.bestMsPerPass(), gflops, pass.runMs(), pass.labelMs(), onePassInertia,
-                fit.seconds() * 1e3,
+                marginal.msPerPass(), marginal.bestMsPerPass(), passes, marginal.passes(), marginal.pairs(),
+                marginal.inertia(), fit.seconds() * 1e3,
                 fit.runs(), fit.value().iterations(), fit.value().inertia(), orNull(c.sklearnLloydMs),
                 orNull(c.sklearnSeedingS));
     }
 
     /**
-     * Runs every measured operation on a small problem for a while, so that the JIT has compiled
-     * the kernels before the first case: a cold first run can take over a second and would then be
+     * Waits until the engine runs its compiled SIMD kernels (until then it runs the scalar ones,
+     * several times slower; on a busy machine the background warm-up can take seconds), then runs
+     * every measured operation on a small problem for a while, so that the JIT has compiled the
+     * kernels before the first case: a cold first run can take over a second and would then be
      * timed as it is.
      */
     private static void warmUp(Workers workers, LloydBackend lloyd) {
+        Simd.awaitVectorReady();
         int k = 16;
         Blobs.Sample sample = Blobs.stationary(8, k, SEED + 1).sample(20_000);
         PackedPoints packed = PackedPoints.pack(sample.points());
@@ -329,6 +355,60 @@ public final class BenchCommand implements Callable<Integer> {
         double best = (Arrays.stream(runs).min().orElseThrow() - Arrays.stream(labellings).min().orElseThrow()) * 1e3;
         return new LloydTiming(pairs, median(differences) * 1e3, best, median(runs) * 1e3,
                 median(labellings) * 1e3, last);
+    }
+
+    /**
+     * {@code k} distinct points of {@code points} drawn with seed {@link #SEED}, row-major: a start
+     * from which Lloyd takes many passes on the blobs (pairs of centroids in one blob, blobs with
+     * none).
+     */
+    static float[] randomPoints(PointBlock points, int k) {
+        int d = points.dimension();
+        int[] chosen = new SplittableRandom(SEED).ints(0, points.size()).distinct().limit(k).toArray();
+        float[] start = new float[k * d];
+        for (int j = 0; j < k; j++) {
+            System.arraycopy(points.data(), chosen[j] * d, start, j * d, d);
+        }
+        return start;
+    }
+
+    /**
+     * Times one Lloyd iteration as a fit pays for it: a fit of {@code --passes} passes minus a fit
+     * of one pass, both from {@code start} with tol 0 (only the pass cap or unchanged labels stop
+     * them), divided by the passes between them. The fits' fixed costs (packing, the last
+     * labelling, exact distances) cancel; what remains is what each further pass costs, with the
+     * backend's incremental sums and bounds at work. Timed in interleaved pairs; the median of the
+     * differences, and the best long fit minus the best short one.
+     */
+    private MarginalTiming timeMarginal(KMeans kmeans, PointBlock points, float[] start, int k) {
+        KMeansConfig many = KMeansConfig.builder(k).nInit(1).maxIterations(passes).tolerance(0).build();
+        KMeansConfig one = KMeansConfig.builder(k).nInit(1).maxIterations(1).tolerance(0).build();
+        Supplier<KMeansResult> longFit = () -> kmeans.fitFrom(points, start, many);
+        Supplier<KMeansResult> shortFit = () -> kmeans.fitFrom(points, start, one);
+        long begin = System.nanoTime();
+        KMeansResult last = longFit.get();
+        int pairs;
+        if (elapsed(begin) >= SINGLE_RUN_SECONDS) {
+            pairs = repeat != null ? repeat : MIN_REPEATS;
+        } else {
+            pairs = repeats(warm(longFit) + warm(shortFit));
+        }
+        double[] longs = new double[pairs];
+        double[] shorts = new double[pairs];
+        double[] differences = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            long t = System.nanoTime();
+            last = longFit.get();
+            longs[p] = elapsed(t);
+            t = System.nanoTime();
+            shortFit.get();
+            shorts[p] = elapsed(t);
+            differences[p] = longs[p] - shorts[p];
+        }
+        int between = Math.max(1, last.iterations() - 1);
+        double best = (Arrays.stream(longs).min().orElseThrow() - Arrays.stream(shorts).min().orElseThrow()) * 1e3;
+        return new MarginalTiming(pairs, median(differences) * 1e3 / between, best / between, last.iterations(),
+                last.inertia());
     }
 
     /**
@@ -406,11 +486,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- data for bench/sklearn_bench.py ----
 
-    private void writeCaseData(Case c, Blobs.Sample sample, float[] init, int[] labels, double onePassInertia,
-            KMeansResult fit) throws InputException {
+    private void writeCaseData(Case c, Blobs.Sample sample, float[] init, float[] randomStart, int[] labels,
+            double onePassInertia, MarginalTiming marginal, KMeansResult fit) throws InputException {
         String name = c.name();
         writeFloats(dataDir.resolve(name + ".points.f32"), sample.points().data());
         writeFloats(dataDir.resolve(name + ".init.f32"), init);
+        writeFloats(dataDir.resolve(name + ".random.f32"), randomStart);
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("case", name);
         header.put("n", c.n);
@@ -420,6 +501,9 @@ public final class BenchCommand implements Callable<Integer> {
         header.put("points", array(name + ".points.f32", "<f4", c.n, c.d));
         header.put("init", array(name + ".init.f32", "<f4", c.k, c.d));
         header.put("init_method", "greedy-kmeans++ (streamkmeans Seeding, seed " + SEED + ")");
+        header.put("random_init", array(name + ".random.f32", "<f4", c.k, c.d));
+        header.put("marginal", Map.of("passes", passes, "tol", 0,
+                "init", "random_init: k distinct data points, seed " + SEED));
         if (c.silhouette != SilhouetteMode.NONE) {
             writeInts(dataDir.resolve(name + ".labels.i32"), labels);
             header.put("labels", array(name + ".labels.i32", "<i4", c.n));
@@ -428,7 +512,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         header.put("fit", Map.of("max_iter", FIT_MAX_ITERATIONS, "tol", FIT_TOLERANCE));
         header.put("ours", Map.of("one_pass_inertia", onePassInertia, "fit_inertia", fit.inertia(),
-                "fit_iterations", fit.iterations()));
+                "fit_iterations", fit.iterations(), "marginal_iterations", marginal.passes(),
+                "marginal_inertia", marginal.inertia()));
         writeText(dataDir.resolve(name + ".json"), toJson(header) + "\n");
     }
 
@@ -528,13 +613,16 @@ public final class BenchCommand implements Callable<Integer> {
     static String markdown(Report report) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "streamkmeans bench: %s%n%n", report.machine().summary()));
-        md.append("| case | n | d | k | seeding s | ms/pass (best) | GFLOP/s | fit ms (passes) | Lloyd vs scikit-learn"
-                + " 2 threads (ANCHORS) | seeding vs scikit-learn (ANCHORS) |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.append("| case | n | d | k | seeding s | ms/pass isolated (best) | GFLOP/s | ms/iteration in a fit (best)"
+                + " [passes] | fit ms (passes) | Lloyd isolated vs scikit-learn 2 threads (ANCHORS) | seeding vs"
+                + " scikit-learn (ANCHORS) |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (CaseResult r : report.cases()) {
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %d | %d | %s | %s (%s) | %.1f | %s (%d) | %s | %s |%n",
+            md.append(String.format(Locale.ROOT,
+                    "| %s | %,d | %d | %d | %s | %s (%s) | %.1f | %s (%s) [%d] | %s (%d) | %s | %s |%n",
                     r.name(), r.n(), r.d(), r.k(), number(r.seedingS()), number(r.msPerPass()),
-                    number(r.bestMsPerPass()), r.gflops(),
+                    number(r.bestMsPerPass()), r.gflops(), number(r.msPerIteration()),
+                    number(r.bestMsPerIteration()), r.marginalIterations(),
                     number(r.fitMs()), r.fitIterations(), versus(r.anchorSklearnMs(), r.msPerPass(), "ms"),
                     versus(r.anchorSeedingS(), r.seedingS(), "s")));
         }
@@ -546,12 +634,14 @@ public final class BenchCommand implements Callable<Integer> {
                         s.method(), number(s.seconds()), s.value(), versus(s.anchorS(), s.seconds(), "s")));
             }
         }
-        md.append("\nms/pass: one assignment+update pass over all points (a one-pass Lloyd run from the"
-                + " K-Means++ centroids minus a labelling alone): median over the timed pairs, and in brackets"
-                + " the best run minus the best labelling; GFLOP/s counts 3*n*k*d per pass, from the median."
-                + " Seeding: greedy K-Means++, seed 0, 2 + ln k candidates. fit: from the same centroids,"
-                + " n-init 1, tol 1e-4. ANCHORS numbers come from another run under other load: for a fair"
-                + " ratio run bench/sklearn_bench.py side by side (bench/run-bench.sh).\n");
+        md.append("\nms/pass isolated: one assignment+update pass over all points (a one-pass Lloyd run from"
+                + " the K-Means++ centroids minus a labelling alone): median over the timed pairs, and in"
+                + " brackets the best run minus the best labelling; GFLOP/s counts 3*n*k*d per pass, from the"
+                + " median. ms/iteration in a fit: (fit of N passes - fit of 1 pass) / (N - 1) from k random"
+                + " data points, tol 0; in square brackets the passes the long fit made. Seeding: greedy"
+                + " K-Means++, seed 0, 2 + ln k candidates. fit: from the K-Means++ centroids, n-init 1,"
+                + " tol 1e-4. ANCHORS numbers come from another run under other load: for a fair ratio run"
+                + " bench/sklearn_bench.py side by side (bench/run-bench.sh).\n");
         return md.toString();
     }
 
@@ -580,17 +670,27 @@ public final class BenchCommand implements Callable<Integer> {
             LloydResult last) {
     }
 
+    /** The per-iteration measure: pairs timed, ms per iteration (median, best), passes made, inertia. */
+    private record MarginalTiming(int pairs, double msPerPass, double bestMsPerPass, int passes, double inertia) {
+    }
+
     /**
      * One case's results. Seconds or milliseconds as named; inertia in squared feature units
-     * ({@code onePassInertia} after one pass from the K-Means++ centroids, {@code fitInertia} at the
-     * end of the fit); {@code repeats} is the number of timed passes; {@code msPerPass} is the
-     * median over them and {@code bestMsPerPass} the best one-pass run minus the best labelling
-     * (the cost on an idle machine); GFLOP/s is from the median; the last two fields are
-     * scikit-learn's reference times from ANCHORS.md (null where there is none).
+     * ({@code onePassInertia} after one pass from the K-Means++ centroids, {@code marginalInertia}
+     * at the end of the long fit of the per-iteration measure, {@code fitInertia} at the end of the
+     * fit); {@code repeats} is the number of timed passes; {@code msPerPass} is the median over them
+     * and {@code bestMsPerPass} the best one-pass run minus the best labelling (the cost on an idle
+     * machine); GFLOP/s is from the median. {@code msPerIteration} is the marginal cost of one
+     * iteration inside a fit (median over {@code marginalPairs} pairs; {@code bestMsPerIteration}
+     * from the best fits), measured with fits capped at {@code marginalPassCap} passes that made
+     * {@code marginalIterations}. The last two fields are scikit-learn's reference times from
+     * ANCHORS.md (null where there is none).
      */
     record CaseResult(@JsonProperty("case") String name, int n, int d, int k, double seedingS, int seedingRuns,
             int repeats, double msPerPass, double bestMsPerPass, double gflops, double onePassRunMs,
-            double labellingMs, double onePassInertia, double fitMs, int fitRuns, int fitIterations,
+            double labellingMs, double onePassInertia, double msPerIteration, double bestMsPerIteration,
+            int marginalPassCap, int marginalIterations, int marginalPairs, double marginalInertia, double fitMs,
+            int fitRuns, int fitIterations,
             double fitInertia, Double anchorSklearnMs, Double anchorSeedingS) {
     }
 

@@ -16,8 +16,11 @@ import java.util.Arrays;
 final class CentroidPanel {
     /** Centroids scored together by one pass over a point block's features. */
     static final int GROUP = 4;
-    /** Largest k: the vector kernels carry centroid indices as exact floats. */
-    static final int MAX_K = 1 << 24;
+    /**
+     * Largest k: the vector kernels carry centroid indices as the bit patterns of float lanes, which
+     * are finite floats (never NaN) below this.
+     */
+    static final int MAX_K = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
 
     private final int k;
     private final int d;

@@ -1,6 +1,7 @@
 package streamkmeans.engine;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Lloyd on the CPU: SIMD assignment kernels (scalar when the Vector API is absent), cluster sums
@@ -17,9 +18,16 @@ import java.util.Arrays;
  * float error of the kernels, so a skipped point keeps the label a full pass would give it. Near
  * convergence most blocks of well-separated clusters are skipped.
  *
+ * <p>The per-point buffers of a run (labels, scores, bounds: 12 to 36 bytes a point) are kept by
+ * the backend and reused by the next run, so a fit does not allocate and clear them every time;
+ * the backend holds on to the largest ones until {@link #close()}. A run takes them for its
+ * duration, so runs on several threads at once stay correct (each extra one allocates its own),
+ * but only one of them reuses.
+ *
  * <p>Cost per iteration: O(n·k·d) flops at most for the assignment (much less once the bounds
  * hold), O(n + k²·d) for the bounds and O(changed·d) for the sums; memory O(n + chunks·k·d)
- * besides the points.
+ * besides the points. Problems of fewer than 2^19 multiply-adds per pass (n·k·d) run on the
+ * calling thread alone: handing chunks to other threads would cost more than it saves.
  */
 public final class CpuLloydBackend implements LloydBackend {
     private static final int LANES = PackedPoints.LANES;
@@ -27,6 +35,11 @@ public final class CpuLloydBackend implements LloydBackend {
     private static final int STEP_BYTES = 64 * 1024;
     /** Cluster-sum entries reduced per task. */
     private static final int REDUCE_SLICE = 8 * 1024;
+    /**
+     * Below this many multiply-adds per full pass (n·k·d), a pass takes tens of microseconds on one
+     * thread, about what waking another thread for half of it costs.
+     */
+    private static final long SEQUENTIAL_WORK = 1L << 19;
 
     /**
      * Relative margin of the distance bounds per feature: the float score of one centroid is off by
@@ -48,6 +61,8 @@ public final class CpuLloydBackend implements LloydBackend {
     private final Workers workers;
     private final AssignKernels kernels;
     private final boolean pruning;
+    /** The buffers of the last finished run, for the next one; null while a run holds them. */
+    private final AtomicReference<Scratch> spare = new AtomicReference<>();
 
     /** A backend on {@code workers}, with SIMD kernels when {@link Simd#vectorAvailable()}. */
     public CpuLloydBackend(Workers workers) {
@@ -91,7 +106,10 @@ public final class CpuLloydBackend implements LloydBackend {
     @Override
     public LloydResult run(PackedPoints points, float[] initialCentroids, int k, LloydSettings settings) {
         check(points, initialCentroids, k);
-        return new Run(points, k).execute(initialCentroids, settings);
+        Scratch scratch = take();
+        LloydResult result = new Run(points, k, scratch).execute(initialCentroids, settings);
+        spare.set(scratch);
+        return result;
     }
 
     /**
@@ -107,19 +125,40 @@ public final class CpuLloydBackend implements LloydBackend {
         }
         int n = points.size();
         int d = points.dimension();
-        float[] panel = points.panel();
         CentroidPanel prepared = new CentroidPanel(k, d);
         prepared.load(centroids);
-        int[] padded = new int[points.blocks() * LANES];
-        float[] best = new float[padded.length];
         Chunks chunks = Chunks.of(points.blocks());
+        Scratch scratch = take();
+        scratch.reserve(points.blocks() * LANES, 0, 0, 0, false, false);
+        int step = stepBlocks(d);
         double[] partial = new double[chunks.count()];
-        workers.forEach(chunks.count(), c -> {
-            kernels.assign(panel, chunks.start(c), chunks.end(c), prepared, padded, best);
-            partial[c] = inertia(panel, n, d, chunks.start(c), chunks.end(c), centroids, padded);
-        });
-        System.arraycopy(padded, 0, labels, 0, n);
+        pool(n, k, d).forEach(chunks.count(), c -> partial[c] = labelChunk(points, prepared, centroids,
+                chunks.start(c), chunks.end(c), step, true, scratch.labels, scratch.best, null));
+        System.arraycopy(scratch.labels, 0, labels, 0, n);
+        spare.set(scratch);
         return sumInOrder(partial);
+    }
+
+    /** Drops the buffers kept for the next run. */
+    @Override
+    public void close() {
+        spare.set(null);
+    }
+
+    /** The kept buffers, or new empty ones when none are kept (first run, or another run holds them). */
+    private Scratch take() {
+        Scratch scratch = spare.getAndSet(null);
+        return scratch != null ? scratch : new Scratch();
+    }
+
+    /** All workers, or the calling thread alone for problems too small to share. */
+    private Workers pool(int n, int k, int d) {
+        return (long) n * k * d < SEQUENTIAL_WORK ? Workers.sequential() : workers;
+    }
+
+    /** Blocks handled between assignment and accumulation: {@link #STEP_BYTES} of points. */
+    private static int stepBlocks(int d) {
+        return Math.max(1, STEP_BYTES / (d * LANES * Float.BYTES));
     }
 
     private static void check(PackedPoints points, float[] centroids, int k) {
@@ -139,16 +178,98 @@ public final class CpuLloydBackend implements LloydBackend {
         }
     }
 
-    /** Sum over the points of blocks [from, to) of the squared distance to their centroid, double. */
-    private static double inertia(float[] panel, int n, int d, int from, int to, float[] centroids, int[] labels) {
+    /**
+     * Over blocks [from, to), {@code step} blocks at a time while they are in cache: labels the
+     * points with their nearest centroid ({@code relabel}; otherwise keeps {@code labels}), counts
+     * them per cluster into {@code sizes} (cleared first; unless null) and returns the sum of their
+     * squared distances to their centroids in double, in point order.
+     */
+    private double labelChunk(PackedPoints points, CentroidPanel prepared, float[] centroids, int from, int to,
+            int step, boolean relabel, int[] labels, float[] best, int[] sizes) {
+        float[] panel = points.panel();
+        int n = points.size();
+        int d = points.dimension();
+        int[] listed = relabel ? new int[step] : null;
+        if (sizes != null) {
+            Arrays.fill(sizes, 0, prepared.k(), 0);
+        }
         double sum = 0;
-        for (int b = from; b < to; b++) {
-            int lanes = Math.min(LANES, n - b * LANES);
-            for (int lane = 0; lane < lanes; lane++) {
+        for (int first = from; first < to; first += step) {
+            int last = Math.min(to, first + step);
+            if (relabel) {
+                for (int b = first; b < last; b++) {
+                    listed[b - first] = b;
+                }
+                kernels.assign(panel, listed, last - first, prepared, labels, best);
+            }
+            sum = addInertia(sum, panel, n, d, first, last, centroids, labels);
+            for (int i = first * LANES, end = Math.min(n, last * LANES); sizes != null && i < end; i++) {
+                sizes[labels[i]]++;
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * {@code sum} plus, in point order, the squared distance in double of every point of blocks
+     * [from, to) to its centroid. O((to − from)·LANES·d).
+     */
+    private static double addInertia(double sum, float[] panel, int n, int d, int from, int to, float[] centroids,
+            int[] labels) {
+        int full = Math.min(to, n / LANES);
+        for (int b = from; b < full; b++) {
+            sum += blockDistance(panel, d, b, centroids, labels);
+        }
+        for (int b = Math.max(from, full); b < to; b++) {
+            for (int lane = 0; lane < n - b * LANES; lane++) {
                 sum += squaredDistance(panel, d, b * d * LANES + lane, centroids, labels[b * LANES + lane] * d);
             }
         }
         return sum;
+    }
+
+    /**
+     * Sum of the squared distances of block {@code b}'s eight points to their centroids: one double
+     * accumulator per point (features in ascending order), added in pairs. Eight independent chains
+     * rather than one running sum keep the adders busy.
+     */
+    private static double blockDistance(float[] panel, int d, int b, float[] centroids, int[] labels) {
+        int o = b * LANES;
+        int r0 = labels[o] * d;
+        int r1 = labels[o + 1] * d;
+        int r2 = labels[o + 2] * d;
+        int r3 = labels[o + 3] * d;
+        int r4 = labels[o + 4] * d;
+        int r5 = labels[o + 5] * d;
+        int r6 = labels[o + 6] * d;
+        int r7 = labels[o + 7] * d;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
+        for (int t = 0, x = o * d; t < d; t++, x += LANES) {
+            double e0 = (double) panel[x] - centroids[r0 + t];
+            double e1 = (double) panel[x + 1] - centroids[r1 + t];
+            double e2 = (double) panel[x + 2] - centroids[r2 + t];
+            double e3 = (double) panel[x + 3] - centroids[r3 + t];
+            double e4 = (double) panel[x + 4] - centroids[r4 + t];
+            double e5 = (double) panel[x + 5] - centroids[r5 + t];
+            double e6 = (double) panel[x + 6] - centroids[r6 + t];
+            double e7 = (double) panel[x + 7] - centroids[r7 + t];
+            s0 += e0 * e0;
+            s1 += e1 * e1;
+            s2 += e2 * e2;
+            s3 += e3 * e3;
+            s4 += e4 * e4;
+            s5 += e5 * e5;
+            s6 += e6 * e6;
+            s7 += e7 * e7;
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     private static double squaredDistance(float[] panel, int d, int base, float[] centroids, int row) {
@@ -169,9 +290,62 @@ public final class CpuLloydBackend implements LloydBackend {
     }
 
     /**
-     * The state of one {@link #run}: buffers sized once, reused by every iteration. The chunk sums
-     * and counts always describe the points of the chunk under {@code previous} labels (all −1
-     * before the first pass, when they are zero). Per-point arrays are padded to whole blocks.
+     * Buffers of a run that outlive it, grown to the largest run seen; a run uses their prefixes.
+     * Per-point arrays are padded to whole blocks; cluster sums and counts are per chunk.
+     */
+    private static final class Scratch {
+        int[] labels = new int[0];
+        int[] previous = new int[0];
+        float[] best = new float[0];
+        /** Squared norm of each point, for turning kernel scores into distances (bounds only). */
+        double[] norms = new double[0];
+        /** Norm of each point, for the margins (bounds only). */
+        double[] lengths = new double[0];
+        /** Upper bound on each point's distance to its centroid, packed units (bounds only). */
+        double[] upper = new double[0];
+        double[][] sums = new double[0][];
+        int[][] counts = new int[0][];
+
+        /**
+         * Grows the buffers to {@code padded} points and {@code chunks} chunks of {@code sumLength}
+         * sums and {@code k} counts; {@code previous} only for a run, the bound arrays only when
+         * {@code bounded}. Contents are left as they are.
+         */
+        void reserve(int padded, int chunks, int sumLength, int k, boolean run, boolean bounded) {
+            labels = atLeast(labels, padded);
+            best = best.length >= padded ? best : new float[padded];
+            if (run) {
+                previous = atLeast(previous, padded);
+            }
+            if (bounded) {
+                norms = atLeast(norms, padded);
+                lengths = atLeast(lengths, padded);
+                upper = atLeast(upper, padded);
+            }
+            if (sums.length < chunks) {
+                sums = Arrays.copyOf(sums, chunks);
+                counts = Arrays.copyOf(counts, chunks);
+            }
+            for (int c = 0; c < chunks; c++) {
+                sums[c] = sums[c] != null && sums[c].length >= sumLength ? sums[c] : new double[sumLength];
+                counts[c] = counts[c] != null ? atLeast(counts[c], k) : new int[k];
+            }
+        }
+
+        private static int[] atLeast(int[] array, int length) {
+            return array.length >= length ? array : new int[length];
+        }
+
+        private static double[] atLeast(double[] array, int length) {
+            return array.length >= length ? array : new double[length];
+        }
+    }
+
+    /**
+     * The state of one {@link #run}, on buffers taken from a {@link Scratch}. The chunk sums and
+     * counts always describe the points of the chunk under {@code previous} labels (no points
+     * before the first pass, which fills them from scratch). Per-point arrays are padded to whole
+     * blocks.
      */
     private final class Run {
         private final PackedPoints points;
@@ -179,20 +353,19 @@ public final class CpuLloydBackend implements LloydBackend {
         private final int n;
         private final int d;
         private final int k;
+        private final Workers pool;
         private final Chunks chunks;
         private final int step;
         private final CentroidPanel prepared;
+        private final Scratch scratch;
         private final double[][] sums;
         private final int[][] counts;
         private final int[] changed;
         private final double[] totals;
         private final long[] sizes;
         private final float[] best;
-        /** Squared norm of each point, for turning kernel scores into distances. */
         private final double[] norms;
-        /** Norm of each point, for the margins. */
         private final double[] lengths;
-        /** Upper bound on each point's distance to its centroid (packed units). */
         private final double[] upper;
         /** How far each centroid moved in the last update. */
         private final double[] move;
@@ -202,47 +375,51 @@ public final class CpuLloydBackend implements LloydBackend {
         private final boolean bounded;
         private double centroidNormMax;
         private boolean boundsHold;
+        /** The first pass adds every point to the sums and computes the norms for the bounds. */
+        private boolean first;
         private int[] labels;
         private int[] previous;
 
-        Run(PackedPoints points, int k) {
+        Run(PackedPoints points, int k, Scratch scratch) {
             this.points = points;
             this.panel = points.panel();
             this.n = points.size();
             this.d = points.dimension();
             this.k = k;
+            this.pool = pool(n, k, d);
             this.chunks = Chunks.of(points.blocks());
-            this.step = Math.max(1, STEP_BYTES / (d * LANES * Float.BYTES));
+            this.step = stepBlocks(d);
             this.prepared = new CentroidPanel(k, d);
-            this.sums = new double[chunks.count()][k * d];
-            this.counts = new int[chunks.count()][k];
+            this.bounded = pruning && k * d >= BOUNDS_MIN_WORK && (long) k * BOUNDS_MIN_POINTS_PER_CLUSTER <= n;
+            scratch.reserve(points.blocks() * LANES, chunks.count(), k * d, k, true, bounded);
+            this.scratch = scratch;
+            this.sums = scratch.sums;
+            this.counts = scratch.counts;
             this.changed = new int[chunks.count()];
             this.totals = new double[k * d];
             this.sizes = new long[k];
-            int padded = points.blocks() * LANES;
-            this.best = new float[padded];
-            this.norms = new double[padded];
-            this.lengths = new double[padded];
-            this.upper = new double[padded];
+            this.best = scratch.best;
+            this.norms = scratch.norms;
+            this.lengths = scratch.lengths;
+            this.upper = scratch.upper;
             this.move = new double[k];
             this.half = new double[k];
-            this.bounded = pruning && k * d >= BOUNDS_MIN_WORK && (long) k * BOUNDS_MIN_POINTS_PER_CLUSTER <= n;
-            this.labels = new int[padded];
-            this.previous = new int[padded];
+            this.labels = scratch.labels;
+            this.previous = scratch.previous;
         }
 
         LloydResult execute(float[] initialCentroids, LloydSettings settings) {
             float[] centres = initialCentroids.clone();
             float[] next = new float[k * d];
-            Arrays.fill(previous, -1);
             boolean strict = false;
             boolean converged = false;
             int repairs = 0;
             int iterations = 0;
             while (iterations < settings.maxIterations()) {
+                first = iterations == 0;
                 iterations++;
                 load(centres);
-                workers.forEach(chunks.count(), this::assignAndAccumulate);
+                pool.forEach(chunks.count(), this::assignAndAccumulate);
                 reduce();
                 repairs += relocateEmpty(centres);
                 double shift = 0;
@@ -275,23 +452,27 @@ public final class CpuLloydBackend implements LloydBackend {
                 previous = labels;
                 labels = swapLabels;
             }
+            // Unless no label changed, the labels belong to the previous centroids: one more
+            // assignment, fused with the inertia and the sizes, matches them up.
+            boolean relabel = !strict;
+            if (relabel) {
+                prepared.load(centres);
+            }
             float[] finalCentres = centres;
-            if (!strict) {
-                // The labels belong to the previous centroids: one more assignment matches them up.
-                load(finalCentres);
-                workers.forEach(chunks.count(), c -> kernels.assign(panel, chunks.start(c), chunks.end(c),
-                        prepared, labels, best));
-            }
+            int[] finalLabels = labels;
             double[] partial = new double[chunks.count()];
-            workers.forEach(chunks.count(), c -> partial[c] =
-                    inertia(panel, n, d, chunks.start(c), chunks.end(c), finalCentres, labels));
+            pool.forEach(chunks.count(), c -> partial[c] = labelChunk(points, prepared, finalCentres,
+                    chunks.start(c), chunks.end(c), step, relabel, finalLabels, best, counts[c]));
             int[] sizesOut = new int[k];
-            int[] labelsOut = Arrays.copyOf(labels, n);
-            for (int label : labelsOut) {
-                sizesOut[label]++;
+            for (int c = 0; c < chunks.count(); c++) {
+                for (int j = 0; j < k; j++) {
+                    sizesOut[j] += counts[c][j];
+                }
             }
-            return new LloydResult(finalCentres, labelsOut, sizesOut, sumInOrder(partial), iterations,
-                    converged, repairs);
+            scratch.labels = labels;
+            scratch.previous = previous;
+            return new LloydResult(finalCentres, Arrays.copyOf(labels, n), sizesOut, sumInOrder(partial),
+                    iterations, converged, repairs);
         }
 
         /**
@@ -310,7 +491,7 @@ public final class CpuLloydBackend implements LloydBackend {
             }
             centroidNormMax = Math.sqrt(max);
             if (bounded) {
-                workers.forEach(k, a -> {
+                pool.forEach(k, a -> {
                     double nearest = Double.POSITIVE_INFINITY;
                     for (int j = 0; j < k; j++) {
                         if (j != a) {
@@ -330,13 +511,17 @@ public final class CpuLloydBackend implements LloydBackend {
         /**
          * Assigns chunk {@code c} and brings its cluster sums and counts up to date. Blocks whose
          * bounds still separate keep their labels; the others are re-scored and get fresh bounds.
-         * The first pass adds every point to the sums; later passes only move the points whose
-         * label changed from the old cluster's sums to the new one's. Both go in point order, so
-         * the sums do not depend on the thread count.
+         * The first pass clears the chunk's sums and adds every point; later passes only move the
+         * points whose label changed from the old cluster's sums to the new one's. Both go in
+         * point order, so the sums do not depend on the thread count.
          */
         private void assignAndAccumulate(int c) {
             double[] sum = sums[c];
             int[] count = counts[c];
+            if (first) {
+                Arrays.fill(sum, 0, k * d, 0);
+                Arrays.fill(count, 0, k, 0);
+            }
             int[] scored = new int[step];
             int moved = 0;
             int end = chunks.end(c);
@@ -354,13 +539,13 @@ public final class CpuLloydBackend implements LloydBackend {
                 for (int s = 0; s < listed; s++) {
                     int b = scored[s];
                     if (bounded) {
-                        if (previous[b * LANES] < 0) {
-                            // First pass: each norm is computed once, while the block is in cache.
+                        if (first) {
+                            // Each norm is computed once, while the block is in cache.
                             computeNorms(b);
                         }
                         resetBounds(b);
                     }
-                    moved += accumulate(b, sum, count);
+                    moved += first ? add(b, sum, count) : accumulate(b, sum, count);
                 }
             }
             changed[c] = moved;
@@ -408,6 +593,48 @@ public final class CpuLloydBackend implements LloydBackend {
             }
         }
 
+        /**
+         * Adds block {@code b}'s points to the chunk's sums (first pass); returns how many. A full
+         * block goes feature by feature over its eight points, which reads the panel in order;
+         * each sum still receives its points in point order.
+         */
+        private int add(int b, double[] sum, int[] count) {
+            int o = b * LANES;
+            int blockBase = o * d;
+            if (n - o < LANES) {
+                for (int lane = 0; lane < n - o; lane++) {
+                    int label = labels[o + lane];
+                    count[label]++;
+                    for (int t = 0; t < d; t++) {
+                        sum[label * d + t] += panel[blockBase + t * LANES + lane];
+                    }
+                }
+                return n - o;
+            }
+            int r0 = labels[o] * d;
+            int r1 = labels[o + 1] * d;
+            int r2 = labels[o + 2] * d;
+            int r3 = labels[o + 3] * d;
+            int r4 = labels[o + 4] * d;
+            int r5 = labels[o + 5] * d;
+            int r6 = labels[o + 6] * d;
+            int r7 = labels[o + 7] * d;
+            for (int lane = 0; lane < LANES; lane++) {
+                count[labels[o + lane]]++;
+            }
+            for (int t = 0, x = blockBase; t < d; t++, x += LANES) {
+                sum[r0 + t] += panel[x];
+                sum[r1 + t] += panel[x + 1];
+                sum[r2 + t] += panel[x + 2];
+                sum[r3 + t] += panel[x + 3];
+                sum[r4 + t] += panel[x + 4];
+                sum[r5 + t] += panel[x + 5];
+                sum[r6 + t] += panel[x + 6];
+                sum[r7 + t] += panel[x + 7];
+            }
+            return LANES;
+        }
+
         /** Moves block {@code b}'s relabelled points between the chunk's sums; returns how many moved. */
         private int accumulate(int b, double[] sum, int[] count) {
             int moved = 0;
@@ -422,20 +649,14 @@ public final class CpuLloydBackend implements LloydBackend {
                 }
                 moved++;
                 count[label]++;
+                count[old]--;
                 int row = label * d;
+                int oldRow = old * d;
                 int base = blockBase + lane;
-                if (old < 0) {
-                    for (int t = 0; t < d; t++) {
-                        sum[row + t] += panel[base + t * LANES];
-                    }
-                } else {
-                    count[old]--;
-                    int oldRow = old * d;
-                    for (int t = 0; t < d; t++) {
-                        float x = panel[base + t * LANES];
-                        sum[row + t] += x;
-                        sum[oldRow + t] -= x;
-                    }
+                for (int t = 0; t < d; t++) {
+                    float x = panel[base + t * LANES];
+                    sum[row + t] += x;
+                    sum[oldRow + t] -= x;
                 }
             }
             return moved;
@@ -448,20 +669,21 @@ public final class CpuLloydBackend implements LloydBackend {
         private void reduce() {
             int length = totals.length;
             int slices = (length + REDUCE_SLICE - 1) / REDUCE_SLICE;
-            workers.forEach(slices, s -> {
+            pool.forEach(slices, s -> {
                 int from = s * REDUCE_SLICE;
                 int to = Math.min(length, from + REDUCE_SLICE);
                 Arrays.fill(totals, from, to, 0);
-                for (double[] sum : sums) {
+                for (int c = 0; c < chunks.count(); c++) {
+                    double[] sum = sums[c];
                     for (int i = from; i < to; i++) {
                         totals[i] += sum[i];
                     }
                 }
             });
             Arrays.fill(sizes, 0);
-            for (int[] count : counts) {
+            for (int c = 0; c < chunks.count(); c++) {
                 for (int j = 0; j < k; j++) {
-                    sizes[j] += count[j];
+                    sizes[j] += counts[c][j];
                 }
             }
         }
@@ -492,7 +714,7 @@ public final class CpuLloydBackend implements LloydBackend {
                 return 0;
             }
             double[] distance = new double[n];
-            workers.forEach(chunks.count(), c -> {
+            pool.forEach(chunks.count(), c -> {
                 for (int b = chunks.start(c); b < chunks.end(c); b++) {
                     int lanes = Math.min(LANES, n - b * LANES);
                     for (int lane = 0; lane < lanes; lane++) {

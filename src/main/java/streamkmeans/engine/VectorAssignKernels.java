@@ -1,9 +1,7 @@
 package streamkmeans.engine;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -95,28 +93,28 @@ final class VectorAssignKernels extends AssignKernels {
                 a13 = x1.fma(c3, a13);
             }
             // Strictly-less in ascending centroid order keeps the lowest index on ties.
-            FloatVector id = FloatVector.broadcast(F, (float) j);
+            FloatVector id = label(j);
             VectorMask<Float> m = a00.lt(best0);
             best0 = best0.blend(a00, m);
             index0 = index0.blend(id, m);
             m = a10.lt(best1);
             best1 = best1.blend(a10, m);
             index1 = index1.blend(id, m);
-            id = id.add(1f);
+            id = label(j + 1);
             m = a01.lt(best0);
             best0 = best0.blend(a01, m);
             index0 = index0.blend(id, m);
             m = a11.lt(best1);
             best1 = best1.blend(a11, m);
             index1 = index1.blend(id, m);
-            id = id.add(1f);
+            id = label(j + 2);
             m = a02.lt(best0);
             best0 = best0.blend(a02, m);
             index0 = index0.blend(id, m);
             m = a12.lt(best1);
             best1 = best1.blend(a12, m);
             index1 = index1.blend(id, m);
-            id = id.add(1f);
+            id = label(j + 3);
             m = a03.lt(best0);
             best0 = best0.blend(a03, m);
             index0 = index0.blend(id, m);
@@ -151,19 +149,19 @@ final class VectorAssignKernels extends AssignKernels {
                 a2 = x0.fma(FloatVector.broadcast(F, scaled[c + 2]), a2);
                 a3 = x0.fma(FloatVector.broadcast(F, scaled[c + 3]), a3);
             }
-            FloatVector id = FloatVector.broadcast(F, (float) j);
+            FloatVector id = label(j);
             VectorMask<Float> m = a0.lt(best);
             best = best.blend(a0, m);
             index = index.blend(id, m);
-            id = id.add(1f);
+            id = label(j + 1);
             m = a1.lt(best);
             best = best.blend(a1, m);
             index = index.blend(id, m);
-            id = id.add(1f);
+            id = label(j + 2);
             m = a2.lt(best);
             best = best.blend(a2, m);
             index = index.blend(id, m);
-            id = id.add(1f);
+            id = label(j + 3);
             m = a3.lt(best);
             best = best.blend(a3, m);
             index = index.blend(id, m);
@@ -172,12 +170,22 @@ final class VectorAssignKernels extends AssignKernels {
     }
 
     /**
-     * Writes one block's labels and best scores. Centroid indices are carried as floats (exact
-     * below 2^24) so one comparison mask serves both blends.
+     * Writes one block's labels and best scores. Centroid indices travel as the bit patterns of
+     * float lanes ({@link #label}), so one comparison mask serves both blends and storing them is a
+     * reinterpretation: a float-to-int conversion is not compiled to an instruction on JDK 17 and
+     * allocated on every block.
      */
     private static void store(FloatVector index, FloatVector best, int[] labels, float[] bestOut, int offset) {
-        ((IntVector) index.convert(VectorOperators.F2I, 0)).intoArray(labels, offset);
+        index.reinterpretAsInts().intoArray(labels, offset);
         best.intoArray(bestOut, offset);
+    }
+
+    /**
+     * Centroid index {@code j} as the bits of a float lane. Blends only move bits, and indices below
+     * {@link CentroidPanel#MAX_K} are the patterns of finite floats.
+     */
+    private static FloatVector label(int j) {
+        return FloatVector.broadcast(F, Float.intBitsToFloat(j));
     }
 
     @Override

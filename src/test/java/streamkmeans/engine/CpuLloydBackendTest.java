@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class CpuLloydBackendTest {
@@ -86,5 +91,66 @@ class CpuLloydBackendTest {
         double inertia = new CpuLloydBackend(Workers.sequential()).assign(points, centres, 2, labels);
         assertArrayEquals(new int[] {0, 0, 1, 1}, labels);
         assertEquals(4.0, points.toOriginalSquared(inertia), 1e-9);
+    }
+
+    @Test
+    void buffersKeptFromEarlierRunsChangeNothing() {
+        // Larger, smaller (stale data past the prefix in use), bounded and unbounded problems in
+        // turn on one backend, against a fresh backend for each.
+        int[][] shapes = {{30_001, 32, 16}, {2_005, 5, 9}, {9, 2, 9}, {40_000, 8, 16}, {4_003, 64, 9}};
+        try (Workers workers = Workers.create(2); CpuLloydBackend reused = new CpuLloydBackend(workers)) {
+            for (int round = 0; round < 2; round++) {
+                for (int[] shape : shapes) {
+                    PackedPoints points = PackedPoints.pack(Blobs.stationary(shape[1], shape[2], 41).sample(shape[0]).points());
+                    float[] init = Seeding.seed(points, shape[2], Init.RANDOM, 0, new SplittableRandom(round), workers);
+                    LloydSettings settings = new LloydSettings(25, 0);
+                    LloydResult fresh = new CpuLloydBackend(workers).run(points, init, shape[2], settings);
+                    LloydResult again = reused.run(points, init, shape[2], settings);
+                    String where = Arrays.toString(shape) + " round " + round;
+                    assertSameResult(fresh, again, where);
+                    int[] freshLabels = new int[points.size()];
+                    int[] againLabels = new int[points.size()];
+                    assertEquals(new CpuLloydBackend(workers).assign(points, init, shape[2], freshLabels),
+                            reused.assign(points, init, shape[2], againLabels), where);
+                    assertArrayEquals(freshLabels, againLabels, where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void runsOnSeveralThreadsAtOnceShareOneBackendSafely() throws Exception {
+        PackedPoints big = PackedPoints.pack(Blobs.stationary(8, 16, 51).sample(50_000).points());
+        PackedPoints small = PackedPoints.pack(Blobs.stationary(3, 5, 52).sample(7_001).points());
+        float[] bigInit = Seeding.seed(big, 16, Init.RANDOM, 0, new SplittableRandom(1), Workers.sequential());
+        float[] smallInit = Seeding.seed(small, 5, Init.RANDOM, 0, new SplittableRandom(2), Workers.sequential());
+        LloydSettings settings = new LloydSettings(20, 0);
+        LloydResult bigAlone = new CpuLloydBackend(Workers.sequential()).run(big, bigInit, 16, settings);
+        LloydResult smallAlone = new CpuLloydBackend(Workers.sequential()).run(small, smallInit, 5, settings);
+        CpuLloydBackend shared = new CpuLloydBackend(Workers.sequential());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<LloydResult>> bigRuns = new ArrayList<>();
+            List<Future<LloydResult>> smallRuns = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                bigRuns.add(pool.submit(() -> shared.run(big, bigInit, 16, settings)));
+                smallRuns.add(pool.submit(() -> shared.run(small, smallInit, 5, settings)));
+            }
+            for (int i = 0; i < 6; i++) {
+                assertSameResult(bigAlone, bigRuns.get(i).get(), "big run " + i);
+                assertSameResult(smallAlone, smallRuns.get(i).get(), "small run " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void assertSameResult(LloydResult expected, LloydResult actual, String where) {
+        assertArrayEquals(expected.centroids(), actual.centroids(), where);
+        assertArrayEquals(expected.labels(), actual.labels(), where);
+        assertArrayEquals(expected.clusterSizes(), actual.clusterSizes(), where);
+        assertEquals(expected.inertia(), actual.inertia(), where);
+        assertEquals(expected.iterations(), actual.iterations(), where);
+        assertEquals(expected.emptyRepairs(), actual.emptyRepairs(), where);
     }
 }
