@@ -275,20 +275,20 @@ public final class FitCommand implements Callable<Integer> {
     private Fit fitAndScore(KMeans kmeans, PointBlock points, KMeansConfig config, Workers workers) {
         KMeansResult result = kmeans.fit(points, config);
         long t0 = System.nanoTime();
-        SilhouetteResult s = silhouette(result, workers);
+        SilhouetteResult s = silhouette(result, workers, kmeans.backend());
         return new Fit(result, s, System.nanoTime() - t0);
     }
 
-    private SilhouetteResult silhouette(KMeansResult r, Workers workers) {
+    private SilhouetteResult silhouette(KMeansResult r, Workers workers, LloydBackend backend) {
         PackedPoints packed = r.packed();
         int k = r.k();
         return switch (silhouette) {
             case NONE -> null;
-            case EXACT -> Silhouette.exact(packed, r.labels(), k, workers);
+            case EXACT -> backend.exactSilhouette(packed, r.labels(), k, workers);
             case SAMPLED -> Silhouette.sampled(packed, r.labels(), k, silhouetteSample, seed, workers);
             case SIMPLIFIED -> Silhouette.simplified(packed, r.labels(), k, r.packedCentroids(), workers);
             case AUTO -> Silhouette.auto(packed, r.labels(), k, r.packedCentroids(), silhouetteExactLimit,
-                    silhouetteSample, seed, workers);
+                    silhouetteSample, seed, workers, backend);
         };
     }
 

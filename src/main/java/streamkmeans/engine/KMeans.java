@@ -45,7 +45,7 @@ public final class KMeans {
         for (int run = 0; run < config.nInit(); run++) {
             SplittableRandom rng = root.split();
             long t0 = System.nanoTime();
-            float[] init = Seeding.seed(packed, k, config.init(), config.effectiveCandidates(), rng, workers);
+            float[] init = backend.seed(packed, k, config.init(), config.effectiveCandidates(), rng, workers);
             long t1 = System.nanoTime();
             LloydResult result = backend.run(packed, init, k, settings);
             long t2 = System.nanoTime();

@@ -1,5 +1,7 @@
 package streamkmeans.engine;
 
+import java.util.SplittableRandom;
+
 /**
  * Where the Lloyd iterations of a fit run: the CPU backend (multi-threaded Java, always there) or
  * an accelerator. Every implementation passes the same conformance tests: from the same initial
@@ -36,6 +38,27 @@ public interface LloydBackend extends AutoCloseable {
      * inertia in packed squared units. {@code labels} has length n; k may exceed n.
      */
     double assign(PackedPoints points, float[] centroids, int k, int[] labels);
+
+    /**
+     * Initial centroids (k·d floats, packed units) exactly as {@link Seeding#seed} chooses them;
+     * an accelerator computes the D² weights on its device. The default seeds on the CPU with
+     * {@code workers}. O(n·k·d·candidates).
+     *
+     * @throws IllegalArgumentException when {@code k} is not in [1, n]
+     */
+    default float[] seed(PackedPoints points, int k, Init init, int candidates, SplittableRandom rng,
+            Workers workers) {
+        return Seeding.seed(points, k, init, candidates, rng, workers);
+    }
+
+    /**
+     * The exact silhouette of all points under {@code labels} ({@link Silhouette#exact}); an
+     * accelerator tiles the n² pairs on its device. The default runs on the CPU with
+     * {@code workers}. O(n²·d) time, O(n + k) memory.
+     */
+    default SilhouetteResult exactSilhouette(PackedPoints points, int[] labels, int k, Workers workers) {
+        return Silhouette.exact(points, labels, k, workers);
+    }
 
     /**
      * Windows that this backend fitted on the CPU because its accelerator failed (or was pausing

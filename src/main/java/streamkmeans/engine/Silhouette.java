@@ -137,11 +137,21 @@ public final class Silhouette {
      */
     public static SilhouetteResult auto(PackedPoints points, int[] labels, int k, float[] centroids, int exactLimit,
             int sampleSize, long seed, Workers workers) {
+        return auto(points, labels, k, centroids, exactLimit, sampleSize, seed, workers, null);
+    }
+
+    /**
+     * {@link #auto(PackedPoints, int[], int, float[], int, int, long, Workers)} with the exact
+     * silhouette computed by {@code backend} ({@link LloydBackend#exactSilhouette}: on its device
+     * for an accelerator), or on the CPU when {@code backend} is null.
+     */
+    public static SilhouetteResult auto(PackedPoints points, int[] labels, int k, float[] centroids, int exactLimit,
+            int sampleSize, long seed, Workers workers, LloydBackend backend) {
         if (exactLimit < 0) {
             throw new IllegalArgumentException("exactLimit must be >= 0, got " + exactLimit);
         }
         if (points.size() <= exactLimit) {
-            return exact(points, labels, k, workers);
+            return backend == null ? exact(points, labels, k, workers) : backend.exactSilhouette(points, labels, k, workers);
         }
         if (sampleSize > 0) {
             return sampled(points, labels, k, sampleSize, seed, workers);

@@ -2,6 +2,7 @@ package streamkmeans.gpu;
 
 import java.lang.ref.WeakReference;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -9,10 +10,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import streamkmeans.engine.Init;
 import streamkmeans.engine.LloydBackend;
 import streamkmeans.engine.LloydResult;
 import streamkmeans.engine.LloydSettings;
 import streamkmeans.engine.PackedPoints;
+import streamkmeans.engine.SilhouetteResult;
+import streamkmeans.engine.Workers;
 
 /**
  * The GPU backend with the CPU as its safety net: what {@code --backend auto|gpu} gets when a GPU is
@@ -101,8 +105,30 @@ public final class FallbackLloydBackend implements LloydBackend {
         return dispatch(points, k, b -> b.assign(points, centroids, k, labels));
     }
 
-    private <T> T dispatch(PackedPoints points, int k, Function<LloydBackend, T> call) {
-        if ((long) points.size() * k * points.dimension() < settings.minWork()) {
+    /**
+     * {@link LloydBackend#seed} on the GPU, or on the CPU as the class comment says. A GPU failure
+     * part-way leaves {@code rng} advanced, so the CPU then draws other (equally valid) centres.
+     */
+    @Override
+    public float[] seed(PackedPoints points, int k, Init init, int candidates, SplittableRandom rng, Workers workers) {
+        return dispatch(points, k, b -> b.seed(points, k, init, candidates, rng, workers));
+    }
+
+    /**
+     * {@link LloydBackend#exactSilhouette} on the GPU, or on the CPU as the class comment says; its
+     * O(n²·d) work counts as n·n·d against {@link GpuSettings#minWork()}.
+     */
+    @Override
+    public SilhouetteResult exactSilhouette(PackedPoints points, int[] labels, int k, Workers workers) {
+        return dispatch(points, points.size(), b -> b.exactSilhouette(points, labels, k, workers));
+    }
+
+    /**
+     * Runs {@code call} on the GPU or the CPU; {@code width} is the number of centres each point
+     * meets in one pass (k for Lloyd and seeding, n for the exact silhouette).
+     */
+    private <T> T dispatch(PackedPoints points, int width, Function<LloydBackend, T> call) {
+        if ((long) points.size() * width * points.dimension() < settings.minWork()) {
             last = "cpu";
             return call.apply(cpu);
         }

@@ -11,6 +11,7 @@ import streamkmeans.engine.LloydSettings;
 import streamkmeans.engine.PackedPoints;
 import streamkmeans.engine.Seeding;
 import streamkmeans.engine.SilhouetteResult;
+import streamkmeans.engine.Workers;
 
 /**
  * Lloyd on a CUDA device, with the semantics of {@link LloydBackend} (those of the CPU backend).
@@ -162,6 +163,18 @@ public final class GpuLloydBackend implements LloydBackend {
         } finally {
             gpu.exit();
         }
+    }
+
+    /** {@link #seed(PackedPoints, int, Init, int, SplittableRandom)}; {@code workers} are not needed. */
+    @Override
+    public float[] seed(PackedPoints points, int k, Init init, int candidates, SplittableRandom rng, Workers workers) {
+        return seed(points, k, init, candidates, rng);
+    }
+
+    /** {@link #exactSilhouette(PackedPoints, int[], int)}; {@code workers} are not needed. */
+    @Override
+    public SilhouetteResult exactSilhouette(PackedPoints points, int[] labels, int k, Workers workers) {
+        return exactSilhouette(points, labels, k);
     }
 
     /** The context, for the check kit's own probes. */

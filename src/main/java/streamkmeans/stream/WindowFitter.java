@@ -142,7 +142,7 @@ public final class WindowFitter {
 
         // Labels are permuted by a reseed, but the silhouette does not depend on the ids.
         SilhouetteResult silhouette = Silhouette.auto(result.packed(), result.labels(), k, result.packedCentroids(),
-                settings.silhouetteExactLimit(), settings.silhouetteSample(), seed, workers);
+                settings.silhouetteExactLimit(), settings.silhouetteSample(), seed, workers, kmeans.backend());
         double perPoint = inertia / n;
         OptionalDouble rollingInertia = rolling(before.rollingInertiaPerPoint(), perPoint);
         OptionalDouble rollingSilhouette = silhouette.defined()

@@ -16,11 +16,18 @@ import org.junit.jupiter.api.Test;
 import streamkmeans.engine.Blobs;
 import streamkmeans.engine.CpuLloydBackend;
 import streamkmeans.engine.Init;
+import streamkmeans.engine.KMeans;
+import streamkmeans.engine.KMeansConfig;
+import streamkmeans.engine.KMeansResult;
 import streamkmeans.engine.LloydBackend;
 import streamkmeans.engine.LloydResult;
 import streamkmeans.engine.LloydSettings;
 import streamkmeans.engine.PackedPoints;
+import streamkmeans.engine.PointBlock;
+import streamkmeans.engine.Refinement;
 import streamkmeans.engine.Seeding;
+import streamkmeans.engine.Silhouette;
+import streamkmeans.engine.SilhouetteResult;
 import streamkmeans.engine.Workers;
 
 /**
@@ -60,6 +67,19 @@ class FallbackLloydBackendTest {
         public double assign(PackedPoints points, float[] centroids, int k, int[] labels) {
             failIfScripted();
             return cpu.assign(points, centroids, k, labels);
+        }
+
+        @Override
+        public float[] seed(PackedPoints points, int k, Init init, int candidates, SplittableRandom rng,
+                Workers workers) {
+            failIfScripted();
+            return LloydBackend.super.seed(points, k, init, candidates, rng, workers);
+        }
+
+        @Override
+        public SilhouetteResult exactSilhouette(PackedPoints points, int[] labels, int k, Workers workers) {
+            failIfScripted();
+            return LloydBackend.super.exactSilhouette(points, labels, k, workers);
         }
 
         private void failIfScripted() {
@@ -224,6 +244,58 @@ class FallbackLloydBackendTest {
             assertEquals(0, backend.fallbacks());
             assertSame(opened.get(0), opened.get(opened.size() - 1));
             assertFalse(opened.get(0).closed);
+        }
+    }
+
+    @Test
+    void seedingAndTheExactSilhouetteRunOnTheGpuAndFallBackLikeLloyd() {
+        PackedPoints points = window(6);
+        float[] expectedCentres = Seeding.seed(points, K, Init.GREEDY_KMEANS_PLUS_PLUS, 0, new SplittableRandom(7),
+                Workers.sequential());
+        try (FallbackLloydBackend backend = backend(ALWAYS_GPU)) {
+            assertArrayEquals(expectedCentres, backend.seed(points, K, Init.GREEDY_KMEANS_PLUS_PLUS, 0,
+                    new SplittableRandom(7), Workers.sequential()));
+            assertEquals("gpu", backend.name());
+            LloydResult fit = backend.run(points, expectedCentres, K, SETTINGS);
+            SilhouetteResult expected = Silhouette.exact(points, fit.labels(), K, Workers.sequential());
+            assertEquals(expected.value(), backend.exactSilhouette(points, fit.labels(), K, Workers.sequential()).value());
+            assertEquals(3, opened.get(0).calls);
+
+            // A failing seeding step: the next window's centres come from the CPU, counted once.
+            PackedPoints next = window(7);
+            script.add("CUDA_ERROR_OUT_OF_MEMORY");
+            float[] centres = backend.seed(next, K, Init.KMEANS_PLUS_PLUS, 0, new SplittableRandom(8),
+                    Workers.sequential());
+            assertEquals("cpu", backend.name());
+            assertArrayEquals(Seeding.seed(next, K, Init.KMEANS_PLUS_PLUS, 0, new SplittableRandom(8),
+                    Workers.sequential()), centres);
+            assertEquals(1, backend.fallbacks());
+            assertEquals(1, warnings.size());
+        }
+    }
+
+    @Test
+    void theSilhouetteMeetsTheCrossoverAsNSquaredWork() {
+        PackedPoints points = window(8);
+        long lloydWork = (long) points.size() * K * points.dimension();
+        try (FallbackLloydBackend backend = backend(new GpuSettings(0, lloydWork + 1, false))) {
+            LloydResult fit = backend.run(points, init(points), K, SETTINGS);
+            assertEquals("cpu", backend.name());
+            backend.exactSilhouette(points, fit.labels(), K, Workers.sequential());
+            assertEquals("gpu", backend.name(), "n·n·d exceeds the crossover that n·k·d stays under");
+        }
+    }
+
+    @Test
+    void kMeansSeedsThroughTheBackend() {
+        PointBlock points = Blobs.stationary(3, K, 9).sample(2_000).points();
+        KMeansConfig config = KMeansConfig.builder(K).nInit(2).seed(3).refinement(Refinement.NONE).build();
+        try (FallbackLloydBackend backend = backend(ALWAYS_GPU)) {
+            KMeansResult viaGpu = new KMeans(backend, Workers.sequential()).fit(points, config);
+            assertEquals(4, opened.get(0).calls, "two seedings and two Lloyd runs on the GPU");
+            KMeansResult onCpu = new KMeans(CpuLloydBackend.scalar(Workers.sequential()), Workers.sequential())
+                    .fit(points, config);
+            assertArrayEquals(onCpu.centroids(), viaGpu.centroids());
         }
     }
 
