@@ -1,6 +1,7 @@
 package streamkmeans.engine;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A Lloyd backend on an accelerator, found through {@link java.util.ServiceLoader} so that the
@@ -19,6 +20,9 @@ public interface AcceleratorProvider {
      */
     Optional<String> unavailableReason();
 
-    /** A backend on the accelerator; only called when {@link #unavailableReason()} is empty. */
-    LloydBackend open(Workers workers);
+    /**
+     * A backend on the accelerator's device {@code device} (an ordinal; empty for the provider's
+     * configured default); only called when {@link #unavailableReason()} is empty.
+     */
+    LloydBackend open(Workers workers, OptionalInt device);
 }

@@ -2,6 +2,7 @@ package streamkmeans.engine;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.ServiceLoader;
 
 /**
@@ -34,13 +35,24 @@ public final class Backends {
      * @throws BackendUnavailableException when {@code gpu} is chosen and no usable GPU backend exists
      */
     public static LloydBackend open(Choice choice, Workers workers) {
+        return open(choice, workers, OptionalInt.empty());
+    }
+
+    /**
+     * Opens the chosen backend on {@code workers}; an accelerator backend runs on {@code device}
+     * (an ordinal, such as the GPU that Flink's external resource framework gave a task slot), or
+     * on the provider's configured default when empty.
+     *
+     * @throws BackendUnavailableException when {@code gpu} is chosen and no usable GPU backend exists
+     */
+    public static LloydBackend open(Choice choice, Workers workers, OptionalInt device) {
         if (choice == Choice.CPU) {
             return new CpuLloydBackend(workers);
         }
         Optional<AcceleratorProvider> gpu = accelerator("gpu");
         Optional<String> reason = unavailableReason(gpu);
         if (reason.isEmpty()) {
-            return gpu.orElseThrow().open(workers);
+            return gpu.orElseThrow().open(workers, device);
         }
         if (choice == Choice.GPU) {
             throw unavailable(reason.get());

@@ -1,6 +1,7 @@
 package streamkmeans.gpu;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 import streamkmeans.engine.AcceleratorProvider;
 import streamkmeans.engine.CpuLloydBackend;
 import streamkmeans.engine.LloydBackend;
@@ -31,12 +32,13 @@ public final class GpuAcceleratorProvider implements AcceleratorProvider {
     }
 
     /**
-     * A {@link FallbackLloydBackend} over a GPU backend (its context created on first use) and a
-     * CPU backend on {@code workers}.
+     * A {@link FallbackLloydBackend} over a GPU backend on {@code device} (else the configured one;
+     * its context created on first use) and a CPU backend on {@code workers}.
      */
     @Override
-    public LloydBackend open(Workers workers) {
-        GpuSettings settings = GpuSettings.fromSystemProperties();
+    public LloydBackend open(Workers workers, OptionalInt device) {
+        GpuSettings configured = GpuSettings.fromSystemProperties();
+        GpuSettings settings = device.isPresent() ? configured.onDevice(device.getAsInt()) : configured;
         return new FallbackLloydBackend(new CpuLloydBackend(workers), () -> GpuLloydBackend.open(settings.device()),
                 settings);
     }

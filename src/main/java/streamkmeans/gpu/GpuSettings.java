@@ -35,6 +35,11 @@ public record GpuSettings(int device, long minWork, boolean strict) {
         }
     }
 
+    /** These settings on device {@code ordinal}. */
+    public GpuSettings onDevice(int ordinal) {
+        return new GpuSettings(ordinal, minWork, strict);
+    }
+
     /**
      * The settings from the system properties, defaults where unset.
      *

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -38,7 +39,8 @@ class LloydBackendConformanceTest {
                 new Backend("cpu-scalar", CpuLloydBackend::scalar, 1e-6)),
                 // Accelerators (the GPU) where one is usable; surefire makes them take every window, strictly.
                 ServiceLoader.load(AcceleratorProvider.class).stream().map(ServiceLoader.Provider::get)
-                        .filter(p -> p.unavailableReason().isEmpty()).map(p -> new Backend(p.name(), p::open, 1e-6)));
+                        .filter(p -> p.unavailableReason().isEmpty()).map(p -> new Backend(p.name(),
+                                w -> p.open(w, OptionalInt.empty()), 1e-6)));
     }
 
     private static Workers two;
