@@ -50,8 +50,9 @@ public final class RunCommand implements Callable<Integer> {
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
     @Option(names = "--checkpoint-interval",
-            description = "Checkpoint interval; 0 disables checkpointing (then delivery is at-least-once) "
-                    + "(default: 10s locally; on a cluster the cluster's, else 10s).")
+            description = "Checkpoint interval; 0 disables checkpointing locally (then delivery is at-least-once; "
+                    + "a cluster that enables checkpoints keeps them) (default: 10s locally; on a cluster the "
+                    + "cluster's, else 10s).")
     String checkpointInterval;
 
     @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI, e.g. file:///var/flink/checkpoints.")
@@ -164,12 +165,12 @@ public final class RunCommand implements Callable<Integer> {
     /**
      * Flink settings of a job submitted to a cluster ({@code flink run}): only what the options
      * give (null when not given), so that the cluster's configuration supplies the rest: checkpoint
-     * interval and storage, restart strategy, state backend, parallelism. An explicit zero interval
-     * turns checkpointing off for this job.
+     * interval and storage, restart strategy, state backend, parallelism. A zero interval sets
+     * nothing: Flink has no per-job value that turns off checkpoints a cluster enables.
      */
     static Configuration submittedConfiguration(Duration interval, String checkpointDir, Integer parallelism) {
         Configuration conf = new Configuration();
-        if (interval != null) {
+        if (interval != null && !interval.isZero()) {
             setCheckpointing(conf, interval);
         }
         if (checkpointDir != null) {
@@ -181,12 +182,10 @@ public final class RunCommand implements Callable<Integer> {
         return conf;
     }
 
-    /** Exactly-once checkpoints every {@code interval}; zero disables them. */
+    /** Exactly-once checkpoints every {@code interval} (positive). */
     private static void setCheckpointing(Configuration conf, Duration interval) {
         conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
-        if (!interval.isZero()) {
-            conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
-        }
+        conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
     }
 
     /**
