@@ -1,6 +1,8 @@
 package streamkmeans.cli;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +26,9 @@ import streamkmeans.stream.JobSettings;
  * {@code run}: the streaming job against an existing Kafka. Started with {@code java -jar} it runs
  * on a local MiniCluster in this JVM; submitted with {@code flink run} (the jar's main class, args
  * {@code run ...}) it runs on that Flink cluster, whose configuration then supplies what the
- * cluster owns (state backend, checkpoint storage, restart strategy) unless given here.
+ * cluster owns (state backend, checkpoint storage and interval, restart strategy): the job sets
+ * only what its options give explicitly, plus a checkpoint interval when exactly-once delivery
+ * needs one and the cluster enables none.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the clustering job against an existing Kafka (locally, or on a cluster via flink run).")
@@ -42,15 +46,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--parallelism", description = "Job parallelism (default: the cluster's, or all cores locally).")
     Integer parallelism;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s",
-            description = "Checkpoint interval; 0 disables checkpointing (then delivery is at-least-once) "
-                    + "(default: ${DEFAULT-VALUE}).")
+    /** Checkpoint interval of a local run, and of a cluster run when the cluster enables no checkpoints. */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    @Option(names = "--checkpoint-interval",
+            description = "Checkpoint interval; 0 disables checkpointing locally (then delivery is at-least-once; "
+                    + "a cluster that enables checkpoints keeps them) (default: 10s locally; on a cluster the "
+                    + "cluster's, else 10s).")
     String checkpointInterval;
 
     @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI, e.g. file:///var/flink/checkpoints.")
     String checkpointDir;
 
-    @Option(names = "--savepoint", paramLabel = "PATH", description = "Restore from this savepoint or retained checkpoint.")
+    @Option(names = "--savepoint", paramLabel = "PATH",
+            description = "Restore from this savepoint or retained checkpoint (a folder with a _metadata file).")
     String savepoint;
 
     @Option(names = "--job-name", defaultValue = "streamkmeans", description = "Flink job name (default: ${DEFAULT-VALUE}).")
@@ -62,28 +71,39 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration interval = checkpointInterval(spec, checkpointInterval);
+        Duration interval = checkpointInterval == null ? null : checkpointInterval(spec, checkpointInterval);
         JobSettings settings = job.settings(spec, kafka.clientProperties(), bounded);
-        if (interval.isZero() && settings.delivery() == Delivery.EXACTLY_ONCE) {
+        boolean exactlyOnce = settings.delivery() == Delivery.EXACTLY_ONCE;
+        if (interval != null && interval.isZero() && exactlyOnce) {
             throw new ParameterException(spec.commandLine(),
                     "--delivery exactly-once needs checkpointing; give a --checkpoint-interval or --delivery at-least-once");
         }
-        Configuration conf = flinkConfiguration(interval, checkpointDir, parallelism);
+        // Without a context environment (flink run sets one) the job runs on a MiniCluster in this JVM.
+        boolean local = StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+        Configuration conf = local
+                ? localConfiguration(interval, checkpointDir, parallelism, jobName)
+                : submittedConfiguration(interval, checkpointDir, parallelism);
         if (savepoint != null) {
+            if (local) {
+                // A cluster resolves the path on its JobManager, which may see folders this client does not.
+                requireSavepoint(savepoint);
+            }
             conf.setString("execution.state-recovery.path", savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        if (checkpointDir == null && !interval.isZero() && env instanceof LocalStreamEnvironment) {
-            // On a cluster its own configuration names the checkpoint storage. Locally, window
-            // buffers outgrow the 5 MiB in-memory checkpoint limit: keep them in files.
-            Path local = Path.of(System.getProperty("java.io.tmpdir"), "streamkmeans-checkpoints", jobName);
-            conf.setString("execution.checkpointing.dir", local.toUri().toString());
+        if (exactlyOnce && !env.getCheckpointConfig().isCheckpointingEnabled()) {
+            // Transactions commit on checkpoints: without any, nothing would ever become visible.
+            setCheckpointing(conf, DEFAULT_CHECKPOINT_INTERVAL);
             env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            spec.commandLine().getErr().printf("streamkmeans run: the cluster enables no checkpoints; exactly-once "
+                    + "delivery commits on checkpoints, so this job checkpoints every %ds "
+                    + "(--checkpoint-interval chooses)%n", DEFAULT_CHECKPOINT_INTERVAL.toSeconds());
         }
         ClusteringJob.build(env, settings);
-        spec.commandLine().getErr().printf("streamkmeans run: %s -> %s, %s, %s; windows %s, k=%d; kafka %s%n",
+        spec.commandLine().getErr().printf("streamkmeans run: %s -> %s, %s, %s; windows %s, k=%d; kafka %s%s%n",
                 settings.inputTopic(), settings.labelsTopic(), settings.summariesTopic(), settings.deadLetterTopic(),
-                settings.windows(), settings.clusterer().k(), kafka.describe());
+                settings.windows(), settings.clusterer().k(), kafka.describe(),
+                savepoint == null ? "" : "; restoring " + savepoint);
         spec.commandLine().getErr().flush();
         env.execute(jobName);
         return 0;
@@ -107,14 +127,14 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Flink settings of the job: exactly-once checkpoints at {@code interval} (none when zero), the
-     * hashmap state backend, a bounded fixed-delay restart strategy, and the parallelism.
+     * Flink settings of a job on a local MiniCluster (this JVM): exactly-once checkpoints at
+     * {@code interval} (none when zero) into {@code checkpointDir} (when given), the hashmap
+     * state backend, a bounded fixed-delay restart strategy, and the parallelism when given.
      */
     static Configuration flinkConfiguration(Duration interval, String checkpointDir, Integer parallelism) {
         Configuration conf = new Configuration();
         if (!interval.isZero()) {
-            conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
-            conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+            setCheckpointing(conf, interval);
         }
         if (checkpointDir != null) {
             conf.setString("execution.checkpointing.dir", checkpointDir);
@@ -126,5 +146,76 @@ public final class RunCommand implements Callable<Integer> {
             conf.setString("parallelism.default", String.valueOf(parallelism));
         }
         return conf;
+    }
+
+    /**
+     * {@link #flinkConfiguration} of {@code run} on a local MiniCluster: checkpoints every
+     * {@link #DEFAULT_CHECKPOINT_INTERVAL} unless {@code interval} is given, and, without a
+     * {@code checkpointDir}, into a folder under the temp dir named after the job, because window
+     * buffers outgrow the 5 MiB in-memory checkpoint limit.
+     */
+    static Configuration localConfiguration(Duration interval, String checkpointDir, Integer parallelism,
+            String jobName) {
+        Duration every = interval == null ? DEFAULT_CHECKPOINT_INTERVAL : interval;
+        String dir = checkpointDir != null || every.isZero() ? checkpointDir
+                : Path.of(System.getProperty("java.io.tmpdir"), "streamkmeans-checkpoints", jobName).toUri().toString();
+        return flinkConfiguration(every, dir, parallelism);
+    }
+
+    /**
+     * Flink settings of a job submitted to a cluster ({@code flink run}): only what the options
+     * give (null when not given), so that the cluster's configuration supplies the rest: checkpoint
+     * interval and storage, restart strategy, state backend, parallelism. A zero interval sets
+     * nothing: Flink has no per-job value that turns off checkpoints a cluster enables.
+     */
+    static Configuration submittedConfiguration(Duration interval, String checkpointDir, Integer parallelism) {
+        Configuration conf = new Configuration();
+        if (interval != null && !interval.isZero()) {
+            setCheckpointing(conf, interval);
+        }
+        if (checkpointDir != null) {
+            conf.setString("execution.checkpointing.dir", checkpointDir);
+        }
+        if (parallelism != null) {
+            conf.setString("parallelism.default", String.valueOf(parallelism));
+        }
+        return conf;
+    }
+
+    /** Exactly-once checkpoints every {@code interval} (positive). */
+    private static void setCheckpointing(Configuration conf, Duration interval) {
+        conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
+        conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+    }
+
+    /**
+     * Checks that a local {@code --savepoint} (a plain path or a {@code file:} URI) names a
+     * savepoint or retained checkpoint: a folder with a {@code _metadata} file, or that file.
+     * Paths on other file systems ({@code s3://}, {@code hdfs://}) are left to Flink.
+     *
+     * @throws InputException when it does not exist or holds no {@code _metadata}
+     */
+    static void requireSavepoint(String savepoint) throws InputException {
+        Path path;
+        try {
+            URI uri = new URI(savepoint);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                if (!"file".equals(uri.getScheme())) {
+                    return;
+                }
+                path = Path.of(uri);
+            } else {
+                path = Path.of(savepoint);
+            }
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            path = Path.of(savepoint);
+        }
+        if (!Files.exists(path)) {
+            throw new InputException(savepoint, "no savepoint there: the path does not exist");
+        }
+        Path metadata = Files.isDirectory(path) ? path.resolve("_metadata") : path;
+        if (!Files.isRegularFile(metadata) || !metadata.getFileName().toString().equals("_metadata")) {
+            throw new InputException(savepoint, "not a savepoint or retained checkpoint: it has no _metadata file");
+        }
     }
 }
