@@ -37,7 +37,7 @@ class ClusteringFunctionTest {
     private static final int K = 3;
 
     /** One clusterer in Flink's keyed operator harness, with its metrics intercepted. */
-    private static final class Run implements AutoCloseable {
+    static final class Run implements AutoCloseable {
         final KeyedOneInputStreamOperatorTestHarness<String, Point, LabelRecord> harness;
         final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
 
