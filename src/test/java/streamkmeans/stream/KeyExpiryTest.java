@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
 import org.junit.jupiter.api.Test;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
@@ -159,6 +160,88 @@ class KeyExpiryTest {
             assertEquals(WindowSummary.STATUS_EXPIRED, restored.summaries().get(0).status());
             assertEquals(0, restored.harness.numKeyedStateEntries());
         }
+    }
+
+    /**
+     * Many keys of one point each, as from ids used as keys: with a TTL the keyed state returns to
+     * nothing once they are idle. 5 000 keys here (the harness copies every side output record
+     * through a freshly analysed serializer, about 0.3 ms each); with {@code -Dstreamkmeans.big=true}
+     * 100 000 keys, with and without a TTL, printing checkpoint and heap bytes per key.
+     */
+    @Test
+    void oneOffKeysLeaveNoStateBehindWithATtl() throws Exception {
+        boolean big = Boolean.getBoolean("streamkmeans.big");
+        int keys = big ? 100_000 : 5_000;
+        KeptState with = stateOfOneOffKeys(keys, big, ClustererSettings.builder(2).backend(Backends.Choice.CPU)
+                .keyTtl(Duration.ofSeconds(1)).build());
+        assertEquals(3L * keys, with.beforeExpiry(), "model, newest event time and expiry timer per key");
+        assertEquals(0, with.entries(), "every key expired");
+        assertEquals(0, with.timers());
+        assertTrue(with.checkpointBytes() < 4096, "checkpoint of no keys: " + with.checkpointBytes() + " B");
+        if (big) {
+            KeptState without = stateOfOneOffKeys(keys, true, ClustererSettings.builder(2).backend(Backends.Choice.CPU)
+                    .build());
+            assertEquals(keys, without.entries(), "without a TTL every key keeps its model");
+            System.out.printf("%d one-off keys (d = 2, k = 2, no model fitted). Without TTL: %d entries, "
+                    + "checkpoint %d B (%.1f B/key), heap +%d B (%.1f B/key). With TTL, before expiry: "
+                    + "heap +%d B (%.1f B/key); after: %d entries, checkpoint %d B, heap +%d B%n", keys,
+                    without.entries(), without.checkpointBytes(), without.checkpointBytes() / (double) keys,
+                    without.heapBytes(), without.heapBytes() / (double) keys, with.heapBeforeExpiry(),
+                    with.heapBeforeExpiry() / (double) keys, with.entries(), with.checkpointBytes(),
+                    with.heapBytes());
+        }
+    }
+
+    /**
+     * What is left of {@link #stateOfOneOffKeys}: keyed state entries, and heap growth after GC,
+     * once the keys' window closed ({@code beforeExpiry}) and then at the end; pending timers and
+     * the checkpoint's state size at the end.
+     */
+    private record KeptState(long beforeExpiry, long heapBeforeExpiry, long entries, long timers,
+            long checkpointBytes, long heapBytes) {
+    }
+
+    /**
+     * Sends one 2-d point for each of {@code keys} keys (k = 2: each window is too small to fit),
+     * closes their window, then moves the watermark 9 s on, past any TTL used here. Heap growth is
+     * measured only when {@code measureHeap} (it needs full collections), else 0.
+     */
+    private static KeptState stateOfOneOffKeys(int keys, boolean measureHeap, ClustererSettings settings)
+            throws Exception {
+        try (ClusteringFunctionTest.Run run = new ClusteringFunctionTest.Run(ONE_SECOND, settings)) {
+            run.harness.setCheckpointStorage(new JobManagerCheckpointStorage(64 << 20));
+            run.harness.open();
+            long heapBefore = measureHeap ? usedHeapAfterGc() : 0;
+            for (int i = 0; i < keys; i++) {
+                long ts = i % 1000;
+                run.send(new Point("key-" + i, null, ts, new float[] {i, -i}), ts);
+            }
+            run.watermark(999);
+            assertEquals(keys, run.labels().size());
+            clearOutputs(run);
+            long beforeExpiry = run.harness.numKeyedStateEntries();
+            long heapBeforeExpiry = measureHeap ? usedHeapAfterGc() - heapBefore : 0;
+            run.watermark(10_000);
+            clearOutputs(run);
+            return new KeptState(beforeExpiry, heapBeforeExpiry, run.harness.numKeyedStateEntries(),
+                    run.harness.numEventTimeTimers(), run.harness.snapshot(1, 10_000).getStateSize(),
+                    measureHeap ? usedHeapAfterGc() - heapBefore : 0);
+        }
+    }
+
+    private static void clearOutputs(ClusteringFunctionTest.Run run) {
+        run.harness.getOutput().clear();
+        if (run.harness.getSideOutput(ClusteringFunction.SUMMARIES) != null) {
+            run.harness.getSideOutput(ClusteringFunction.SUMMARIES).clear();
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     @Test
