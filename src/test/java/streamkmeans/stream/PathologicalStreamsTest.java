@@ -291,5 +291,21 @@ class PathologicalStreamsTest {
             }
             assertSound(run, 200);
         }
+        // The largest floats themselves, identical and mixed with the smallest, with k = 2.
+        float[][] limits = new float[100][];
+        for (int i = 0; i < limits.length; i++) {
+            limits[i] = i < 50 ? new float[] {Float.MAX_VALUE, -Float.MAX_VALUE}
+                    : new float[] {Float.MIN_VALUE, -Float.MIN_VALUE};
+        }
+        try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings(2).build())) {
+            sendAll(run, points("a", constant(100, Float.MAX_VALUE, -Float.MAX_VALUE), 0));
+            sendAll(run, points("a", limits, 1000));
+            run.watermark(1999);
+            assertEquals(List.of("ok", "ok"), run.summaries().stream().map(WindowSummary::status).toList());
+            assertEquals(0.0, run.summaries().get(0).inertia());
+            double inertia = run.summaries().get(1).inertia();
+            assertTrue(inertia < 1e-80, "two clusters of identical points (up to the denormals' rounding): " + inertia);
+            assertSound(run, 200);
+        }
     }
 }
