@@ -64,7 +64,8 @@ class BigWindowMemoryTest {
         }
     }
 
-    private static long usedHeapAfterGc() {
+    /** Heap in use after a few full collections, bytes. */
+    static long usedHeapAfterGc() {
         Runtime runtime = Runtime.getRuntime();
         for (int i = 0; i < 3; i++) {
             System.gc();

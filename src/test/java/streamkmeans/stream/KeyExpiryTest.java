@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
 import org.junit.jupiter.api.Test;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
-import streamkmeans.engine.PointBlock;
 
 /**
  * Idle-key expiry ({@code --key-ttl}): a key idle for its TTL in event time has its pending
@@ -28,27 +26,16 @@ class KeyExpiryTest {
         return ClustererSettings.builder(K).seed(9).refine(false).backend(Backends.Choice.CPU).keyTtl(ttl).build();
     }
 
-    /** {@code n} blob points of {@code key} at event times from, from + step, ..., ids {@code key-from-i}. */
+    /** {@code n} blob points of {@code key} at event times from, from + step, ...; ids from key-{@code from}. */
     private static List<Point> points(String key, Blobs.Source source, int n, long from, long step) {
-        PointBlock block = source.take(n).points();
-        List<Point> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(new Point(key, key + "-" + from + "-" + i, from + i * step, block.point(i)));
-        }
-        return out;
-    }
-
-    private static void sendAll(ClusteringFunctionTest.Run run, List<Point> points) throws Exception {
-        for (Point p : points) {
-            run.send(p, p.ts());
-        }
+        return ClusteringFunctionTest.points(key, source, n, from, n * step, (int) from);
     }
 
     @Test
     void aKeySeenOnceExpiresAfterItsWindowAndComesBackCold() throws Exception {
         Blobs.Source source = Blobs.stationary(2, K, 21).source();
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, ttl(Duration.ofSeconds(5)))) {
-            sendAll(run, points("once", source, 10, 0, 100)); // newest event time 900
+            ClusteringFunctionTest.sendAll(run, points("once", source, 10, 0, 100)); // newest event time 900
             run.watermark(999);
             assertEquals(10, run.labels().size());
             assertEquals(3, run.harness.numKeyedStateEntries(), "model, newest event time, expiry timer");
@@ -68,7 +55,7 @@ class KeyExpiryTest {
             assertEquals(0, run.harness.numEventTimeTimers(), "no timer left");
             assertEquals(1, run.counter("keysExpired"));
 
-            sendAll(run, points("once", source, 10, 7000, 100));
+            ClusteringFunctionTest.sendAll(run, points("once", source, 10, 7000, 100));
             run.watermark(7999);
             WindowSummary back = run.summaries().get(2);
             assertEquals(WindowSummary.STATUS_OK, back.status());
@@ -85,8 +72,8 @@ class KeyExpiryTest {
         // The shortest TTL allowed: the window size; a point at the last millisecond of the last pane.
         WindowSpec sliding = WindowSpec.sliding(Duration.ofSeconds(2), Duration.ofSeconds(1));
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(sliding, ttl(Duration.ofSeconds(2)))) {
-            sendAll(run, points("a", source, 50, 0, 20));
-            sendAll(run, points("a", source, 50, 1000, 20));
+            ClusteringFunctionTest.sendAll(run, points("a", source, 50, 0, 20));
+            ClusteringFunctionTest.sendAll(run, points("a", source, 50, 1000, 20));
             run.send(new Point("a", "last", 1999, new float[] {0, 0}), 1999);
             run.watermark(Long.MAX_VALUE);
 
@@ -105,7 +92,7 @@ class KeyExpiryTest {
         Blobs.Source source = Blobs.stationary(2, K, 23).source();
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, ttl(Duration.ofSeconds(3)))) {
             for (int second = 0; second < 10; second++) {
-                sendAll(run, points("a", source, 30, second * 1000L, 30));
+                ClusteringFunctionTest.sendAll(run, points("a", source, 30, second * 1000L, 30));
                 run.watermark(second * 1000L + 999);
                 assertTrue(run.harness.numEventTimeTimers() <= 1, "only the expiry timer is pending between windows");
             }
@@ -126,7 +113,7 @@ class KeyExpiryTest {
         Blobs.Source source = Blobs.stationary(2, K, 24).source();
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(WindowSpec.count(100),
                 ttl(Duration.ofSeconds(1)))) {
-            sendAll(run, points("a", source, 150, 0, 10)); // newest event time 1490
+            ClusteringFunctionTest.sendAll(run, points("a", source, 150, 0, 10)); // newest event time 1490
             assertEquals(1, run.summaries().size());
             assertEquals(100, run.labels().size());
             run.watermark(2490);
@@ -148,7 +135,7 @@ class KeyExpiryTest {
         ClustererSettings settings = ttl(Duration.ofSeconds(2));
         OperatorSubtaskState snapshot;
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings)) {
-            sendAll(run, points("a", source, 20, 0, 40));
+            ClusteringFunctionTest.sendAll(run, points("a", source, 20, 0, 40));
             run.watermark(999);
             snapshot = run.harness.snapshot(1, 1000);
         }
@@ -211,7 +198,7 @@ class KeyExpiryTest {
         try (ClusteringFunctionTest.Run run = new ClusteringFunctionTest.Run(ONE_SECOND, settings)) {
             run.harness.setCheckpointStorage(new JobManagerCheckpointStorage(64 << 20));
             run.harness.open();
-            long heapBefore = measureHeap ? usedHeapAfterGc() : 0;
+            long heapBefore = measureHeap ? BigWindowMemoryTest.usedHeapAfterGc() : 0;
             for (int i = 0; i < keys; i++) {
                 long ts = i % 1000;
                 run.send(new Point("key-" + i, null, ts, new float[] {i, -i}), ts);
@@ -220,12 +207,12 @@ class KeyExpiryTest {
             assertEquals(keys, run.labels().size());
             clearOutputs(run);
             long beforeExpiry = run.harness.numKeyedStateEntries();
-            long heapBeforeExpiry = measureHeap ? usedHeapAfterGc() - heapBefore : 0;
+            long heapBeforeExpiry = measureHeap ? BigWindowMemoryTest.usedHeapAfterGc() - heapBefore : 0;
             run.watermark(10_000);
             clearOutputs(run);
             return new KeptState(beforeExpiry, heapBeforeExpiry, run.harness.numKeyedStateEntries(),
                     run.harness.numEventTimeTimers(), run.harness.snapshot(1, 10_000).getStateSize(),
-                    measureHeap ? usedHeapAfterGc() - heapBefore : 0);
+                    measureHeap ? BigWindowMemoryTest.usedHeapAfterGc() - heapBefore : 0);
         }
     }
 
@@ -234,14 +221,6 @@ class KeyExpiryTest {
         if (run.harness.getSideOutput(ClusteringFunction.SUMMARIES) != null) {
             run.harness.getSideOutput(ClusteringFunction.SUMMARIES).clear();
         }
-    }
-
-    private static long usedHeapAfterGc() {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     @Test

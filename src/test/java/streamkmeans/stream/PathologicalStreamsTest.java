@@ -60,12 +60,6 @@ class PathologicalStreamsTest {
         return rows;
     }
 
-    private static void sendAll(ClusteringFunctionTest.Run run, List<Point> points) throws Exception {
-        for (Point p : points) {
-            run.send(p, p.ts());
-        }
-    }
-
     /**
      * Every sent point labelled exactly once, every label and summary serializes without NaN or
      * Infinity, every summary number finite.
@@ -100,8 +94,8 @@ class PathologicalStreamsTest {
     @Test
     void identicalPointsFitOneClusterWithZeroInertia() throws Exception {
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings(3).build())) {
-            sendAll(run, points("a", constant(500, 1.5f, -2f), 0));
-            sendAll(run, points("a", constant(500, 1.5f, -2f), 1000));
+            ClusteringFunctionTest.sendAll(run, points("a", constant(500, 1.5f, -2f), 0));
+            ClusteringFunctionTest.sendAll(run, points("a", constant(500, 1.5f, -2f), 1000));
             run.watermark(1999);
 
             List<WindowSummary> summaries = run.summaries();
@@ -127,7 +121,7 @@ class PathologicalStreamsTest {
     @Test
     void fewerPointsThanKAreLabelledByThePreviousModelOrNone() throws Exception {
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings(3).build())) {
-            sendAll(run, points("a", groups(2, 2, 1, 1), 0));
+            ClusteringFunctionTest.sendAll(run, points("a", groups(2, 2, 1, 1), 0));
             run.watermark(999);
             WindowSummary first = run.summaries().get(0);
             assertEquals(WindowSummary.STATUS_TOO_FEW_POINTS, first.status());
@@ -138,8 +132,8 @@ class PathologicalStreamsTest {
                 assertNull(label.distance());
             }
 
-            sendAll(run, points("a", groups(90, 2, 1, 2), 1000));
-            sendAll(run, points("a", groups(2, 2, 1, 3), 2000));
+            ClusteringFunctionTest.sendAll(run, points("a", groups(90, 2, 1, 2), 1000));
+            ClusteringFunctionTest.sendAll(run, points("a", groups(2, 2, 1, 3), 2000));
             run.watermark(2999);
             List<WindowSummary> summaries = run.summaries();
             assertEquals(List.of("too_few_points", "ok", "too_few_points"),
@@ -160,7 +154,7 @@ class PathologicalStreamsTest {
     void kOneHasNoSilhouetteAndTheMeanAsCentroid() throws Exception {
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings(1).build())) {
             float[][] rows = groups(300, 3, 1, 4);
-            sendAll(run, points("a", rows, 0));
+            ClusteringFunctionTest.sendAll(run, points("a", rows, 0));
             run.watermark(999);
             WindowSummary s = run.summaries().get(0);
             assertEquals(WindowSummary.STATUS_OK, s.status());
@@ -216,8 +210,8 @@ class PathologicalStreamsTest {
     @Test
     void coordinatesAround1e30AreClusteredWithoutOverflow() throws Exception {
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings(3).build())) {
-            sendAll(run, points("a", groups(300, 2, 1e29, 6), 0));
-            sendAll(run, points("a", constant(100, 1e30f, -1e30f), 1000));
+            ClusteringFunctionTest.sendAll(run, points("a", groups(300, 2, 1e29, 6), 0));
+            ClusteringFunctionTest.sendAll(run, points("a", constant(100, 1e30f, -1e30f), 1000));
             run.watermark(1999);
             List<WindowSummary> summaries = run.summaries();
             assertEquals(2, summaries.size());
@@ -244,7 +238,7 @@ class PathologicalStreamsTest {
             rows[i] = i % 2 == 0 ? new float[] {tiny, huge} : new float[] {huge, -tiny};
         }
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings(2).build())) {
-            sendAll(run, points("a", rows, 0));
+            ClusteringFunctionTest.sendAll(run, points("a", rows, 0));
             run.watermark(999);
             WindowSummary s = run.summaries().get(0);
             assertEquals(WindowSummary.STATUS_OK, s.status());
@@ -259,7 +253,7 @@ class PathologicalStreamsTest {
         int n = 200_000;
         ClustererSettings sampled = settings(3).maxFitPoints(20_000).build();
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, sampled)) {
-            sendAll(run, points("a", groups(n, 4, 1, 8), 0));
+            ClusteringFunctionTest.sendAll(run, points("a", groups(n, 4, 1, 8), 0));
             run.watermark(999);
             WindowSummary s = run.summaries().get(0);
             assertEquals(WindowSummary.STATUS_OK, s.status());
@@ -280,7 +274,7 @@ class PathologicalStreamsTest {
             rows[i] = i % 2 == 0 ? new float[] {big, big} : new float[] {-big, -big};
         }
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings(1).build())) {
-            sendAll(run, points("a", rows, 0));
+            ClusteringFunctionTest.sendAll(run, points("a", rows, 0));
             run.watermark(999);
             WindowSummary s = run.summaries().get(0);
             assertEquals(WindowSummary.STATUS_OK, s.status());
@@ -298,8 +292,8 @@ class PathologicalStreamsTest {
                     : new float[] {Float.MIN_VALUE, -Float.MIN_VALUE};
         }
         try (ClusteringFunctionTest.Run run = ClusteringFunctionTest.Run.open(ONE_SECOND, settings(2).build())) {
-            sendAll(run, points("a", constant(100, Float.MAX_VALUE, -Float.MAX_VALUE), 0));
-            sendAll(run, points("a", limits, 1000));
+            ClusteringFunctionTest.sendAll(run, points("a", constant(100, Float.MAX_VALUE, -Float.MAX_VALUE), 0));
+            ClusteringFunctionTest.sendAll(run, points("a", limits, 1000));
             run.watermark(1999);
             assertEquals(List.of("ok", "ok"), run.summaries().stream().map(WindowSummary::status).toList());
             assertEquals(0.0, run.summaries().get(0).inertia());
