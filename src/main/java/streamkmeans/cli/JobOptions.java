@@ -117,6 +117,11 @@ public final class JobOptions {
                     + "together as key=_other (default: ${DEFAULT-VALUE}).")
     int keyMetrics;
 
+    @Option(names = "--key-ttl", defaultValue = "0", paramLabel = "DURATION",
+            description = "Drop a key's state once its newest point is this far behind the watermark (event "
+                    + "time), after fitting its pending windows; e.g. 1h. 0: never (default: ${DEFAULT-VALUE}).")
+    String keyTtl;
+
     @Option(names = "--out-of-orderness", defaultValue = "2s",
             description = "How far behind the newest event time a point may arrive (default: ${DEFAULT-VALUE}).")
     String outOfOrderness;
@@ -155,6 +160,7 @@ public final class JobOptions {
                     .labelMode(parseLabelMode(labelMode))
                     .backend(Backends.Choice.parse(backend))
                     .keyMetrics(keyMetrics)
+                    .keyTtl(parseKeyTtl(keyTtl))
                     .build();
             Backends.check(clusterer.backend());
             Duration idle = "0".equals(idleness.trim()) ? Duration.ZERO : WindowSpec.parseDuration(idleness);
@@ -177,6 +183,14 @@ public final class JobOptions {
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static Duration parseKeyTtl(String ttl) {
+        try {
+            return "0".equals(ttl.trim()) ? Duration.ZERO : WindowSpec.parseDuration(ttl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--key-ttl: " + e.getMessage(), e);
         }
     }
 

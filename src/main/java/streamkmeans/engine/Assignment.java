@@ -4,7 +4,9 @@ package streamkmeans.engine;
  * Points labelled with centroids, and what that costs.
  *
  * @param labels       centroid index of each point
- * @param distances    Euclidean distance of each point to its centroid, data units
+ * @param distances    Euclidean distance of each point to its centroid, data units; a distance
+ *                     beyond the float range (points near ±3.4e38 on opposite sides) saturates
+ *                     at {@link Float#MAX_VALUE}, so that it is never infinite
  * @param clusterSizes points per centroid
  * @param inertia      sum of squared distances, data units squared, accumulated in double
  */
@@ -30,9 +32,17 @@ public record Assignment(int[] labels, float[] distances, int[] clusterSizes, do
                 s += diff * diff;
             }
             inertia += s;
-            distances[i] = (float) Math.sqrt(s);
+            distances[i] = saturatedDistance(s);
             sizes[labels[i]]++;
         }
         return new Assignment(labels, distances, sizes, inertia);
+    }
+
+    /**
+     * The Euclidean distance of a squared distance computed in double, as a float that is never
+     * infinite: the largest float when the distance exceeds the float range.
+     */
+    public static float saturatedDistance(double squared) {
+        return (float) Math.min(Math.sqrt(squared), Float.MAX_VALUE);
     }
 }

@@ -1,6 +1,7 @@
 package streamkmeans.stream;
 
 import java.io.Serializable;
+import java.time.Duration;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.KMeansConfig;
 import streamkmeans.engine.Refinement;
@@ -35,6 +36,10 @@ import streamkmeans.engine.Refinement;
  *                             {@code key}); later keys report together as {@code key="_other"}, so
  *                             that the number of metric series stays bounded however many keys
  *                             there are. 0 reports every key as {@code _other}
+ * @param keyTtlMillis         idle-key expiry, event-time milliseconds, 0 for none: a key whose
+ *                             newest point is this much older than the watermark has its pending
+ *                             windows fitted and then all of its state dropped (see
+ *                             {@link ClusteringFunction}); at least the window size (time windows)
  */
 public record ClustererSettings(
         int k,
@@ -51,7 +56,8 @@ public record ClustererSettings(
         LabelMode labelMode,
         int fitThreads,
         Backends.Choice backend,
-        int keyMetrics) implements Serializable {
+        int keyMetrics,
+        long keyTtlMillis) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -112,13 +118,35 @@ public record ClustererSettings(
         if (keyMetrics < 0) {
             throw new IllegalArgumentException("key metrics must be >= 0, got " + keyMetrics);
         }
+        if (keyTtlMillis < 0) {
+            throw new IllegalArgumentException("key TTL must be >= 0 (0: keys never expire), got " + keyTtlMillis
+                    + " ms");
+        }
+    }
+
+    /** Whether idle keys expire ({@link #keyTtlMillis()} positive). */
+    public boolean expiresKeys() {
+        return keyTtlMillis > 0;
+    }
+
+    /**
+     * Checks that idle keys outlive their windows: a key's TTL must be at least the window size,
+     * so that every window holding a key's newest point closes before the key expires.
+     *
+     * @throws IllegalArgumentException when a positive TTL is shorter than a time window
+     */
+    public void checkKeyTtlCovers(WindowSpec windows) {
+        if (expiresKeys() && windows.isTime() && keyTtlMillis < windows.sizeMillis()) {
+            throw new IllegalArgumentException("key TTL (" + keyTtlMillis + " ms) must be at least the window size ("
+                    + windows.sizeMillis() + " ms)");
+        }
     }
 
     /**
      * Defaults: 3 runs per fresh fit, seed 0, 300 iterations, tol 1e-4, refinement on, reseed
      * factor 2, half-life 5 windows, exact silhouette up to 2000 points and 1000 sampled above,
      * fits on at most 50 000 points, labels per window, 1 thread, backend {@code AUTO}, metric
-     * groups for 10 keys per subtask.
+     * groups for 10 keys per subtask, keys never expire.
      */
     public static Builder builder(int k) {
         return new Builder(k);
@@ -130,7 +158,7 @@ public record ClustererSettings(
                 .refine(refine).reseedFactor(reseedFactor).halfLifeWindows(halfLifeWindows)
                 .silhouetteExactLimit(silhouetteExactLimit).silhouetteSample(silhouetteSample)
                 .maxFitPoints(maxFitPoints).labelMode(labelMode).fitThreads(fitThreads).backend(backend)
-                .keyMetrics(keyMetrics);
+                .keyMetrics(keyMetrics).keyTtl(Duration.ofMillis(keyTtlMillis));
     }
 
     /** The local search of a fresh fit: {@link KMeansConfig#DEFAULT_REFINEMENT} or {@link Refinement#NONE}. */
@@ -166,6 +194,7 @@ public record ClustererSettings(
         private int fitThreads = 1;
         private Backends.Choice backend = Backends.Choice.AUTO;
         private int keyMetrics = 10;
+        private long keyTtlMillis;
 
         private Builder(int k) {
             this.k = k;
@@ -246,11 +275,17 @@ public record ClustererSettings(
             return this;
         }
 
+        /** Idle-key expiry in event time, whole milliseconds; {@link Duration#ZERO}: never. */
+        public Builder keyTtl(Duration v) {
+            keyTtlMillis = v.toMillis();
+            return this;
+        }
+
         /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
         public ClustererSettings build() {
             return new ClustererSettings(k, nInit, seed, maxIterations, tolerance, refine, reseedFactor,
                     halfLifeWindows, silhouetteExactLimit, silhouetteSample, maxFitPoints, labelMode, fitThreads,
-                    backend, keyMetrics);
+                    backend, keyMetrics, keyTtlMillis);
         }
     }
 }

@@ -48,8 +48,19 @@ import streamkmeans.engine.Workers;
  * {@link WindowSpec#panesPerWindow()} consecutive panes, fitted when the watermark passes its
  * end (a timer at {@code end − 1}), and a pane is dropped after the last window that holds it.
  * Windows without points produce nothing. Count windows keep a {@code ListState} and are fitted
- * on the point that fills them; an incomplete last count window is never fitted. With a
- * RocksDB state backend, adding a point rewrites its pane: O(points in the pane) per point.
+ * on the point that fills them; an incomplete last count window is only fitted when its key
+ * expires. With a RocksDB state backend, adding a point rewrites its pane: O(points in the pane)
+ * per point.
+ *
+ * <p>Idle keys ({@link ClustererSettings#keyTtlMillis()}, off by default): a key expires when the
+ * watermark passes its newest point's event time plus the TTL. Event time, not processing time,
+ * because windows close on the watermark: since the TTL is at least the window size, every window
+ * holding one of the key's points has been fitted (and its points labelled) by then, and a replay
+ * expires the same keys at the same place in the stream. An incomplete count window is fitted
+ * then. Expiry emits a {@link WindowSummary#STATUS_EXPIRED} summary, clears all of the key's state
+ * (model, panes, count window, expiry bookkeeping) and resets its per-key gauges; a later point of
+ * the key starts cold, like a new key. One expiry timer per key is pending at a time: when it fires
+ * for a key that has seen newer points, it is set again from the newest one.
  *
  * <p>Labels ({@link ClustererSettings.LabelMode}): per window, each point is labelled when the
  * first window that holds it is fitted (exactly once, also with sliding windows); online, each
@@ -59,7 +70,7 @@ import streamkmeans.engine.Workers;
  * the point's own {@code ts}. Metrics, per subtask: counters {@code pointsIn},
  * {@code pointsLabelled} (labels emitted), {@code deadLetters} (in a group {@code reason} per
  * reason), {@code latePoints}, {@code windowsFitted}, {@code windowsSkipped} (too few points),
- * {@code reseeds}; gauges {@code lastInertiaPerPoint}, {@code lastSilhouette},
+ * {@code reseeds}, {@code keysExpired}; gauges {@code lastInertiaPerPoint}, {@code lastSilhouette},
  * {@code lastMaxDrift} (of the last window fitted on the subtask, any key; 0 before one),
  * {@code k}, {@code backend} (0 = cpu, 1 = gpu), {@code gpuFallbacks} (windows the GPU backend
  * fitted on the CPU after a GPU failure, {@link LloydBackend#fallbacks()}); a histogram
@@ -85,6 +96,9 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     private transient MapState<Long, Integer> panesLabelled;
     private transient ListState<BufferedPoint> countWindow;
     private transient ValueState<Integer> countWindowSize;
+    /** With a key TTL: the key's newest event time, and the time of its pending expiry timer. */
+    private transient ValueState<Long> lastEventTime;
+    private transient ValueState<Long> expiryTimer;
 
     private transient Workers workers;
     private transient LloydBackend backend;
@@ -97,6 +111,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     private transient Counter windowsFitted;
     private transient Counter windowsSkipped;
     private transient Counter reseeds;
+    private transient Counter keysExpired;
     private transient Histogram fitTimeMicros;
     private transient KeyMetrics keyMetrics;
     private transient double lastInertiaPerPoint;
@@ -113,6 +128,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     public ClusteringFunction(WindowSpec windows, ClustererSettings settings) {
         this.windows = Objects.requireNonNull(windows, "windows");
         this.settings = Objects.requireNonNull(settings, "settings");
+        settings.checkKeyTtlCovers(windows);
         Backends.check(settings.backend());
     }
 
@@ -129,6 +145,10 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
             countWindow = getRuntimeContext().getListState(new ListStateDescriptor<>("count-window", pointType));
             countWindowSize = getRuntimeContext().getState(
                     new ValueStateDescriptor<>("count-window-size", Types.INT));
+        }
+        if (settings.expiresKeys()) {
+            lastEventTime = getRuntimeContext().getState(new ValueStateDescriptor<>("last-event-time", Types.LONG));
+            expiryTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("expiry-timer", Types.LONG));
         }
 
         workers = Workers.create(settings.fitThreads());
@@ -155,6 +175,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         windowsFitted = group.counter("windowsFitted");
         windowsSkipped = group.counter("windowsSkipped");
         reseeds = group.counter("reseeds");
+        keysExpired = group.counter("keysExpired");
         group.gauge("lastInertiaPerPoint", (Gauge<Double>) () -> lastInertiaPerPoint);
         group.gauge("lastSilhouette", (Gauge<Double>) () -> lastSilhouette);
         group.gauge("lastMaxDrift", (Gauge<Double>) () -> lastMaxDrift);
@@ -191,6 +212,9 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         if (settings.labelMode() == ClustererSettings.LabelMode.ONLINE) {
             emit(out, onlineLabel(point, ts, pane, state));
         }
+        if (settings.expiresKeys()) {
+            keepAlive(ts, ctx);
+        }
         BufferedPoint buffered = new BufferedPoint(point.id(), ts, point.features());
         if (windows.isTime()) {
             addToPane(pane, buffered, watermark, ctx);
@@ -201,6 +225,70 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LabelRecord> out) throws Exception {
+        // A window timer and an expiry timer may share a timestamp (timers are deduplicated): window first.
+        if (windows.isTime()) {
+            fitTimeWindow(timestamp, ctx, out);
+        }
+        if (settings.expiresKeys() && Long.valueOf(timestamp).equals(expiryTimer.value())) {
+            expireOrPostpone(timestamp, ctx, out);
+        }
+    }
+
+    /** The key has a point at event time {@code ts}: it lives at least until {@code ts} + TTL. */
+    private void keepAlive(long ts, Context ctx) throws Exception {
+        Long last = lastEventTime.value();
+        if (last == null || ts > last) {
+            lastEventTime.update(ts);
+        }
+        if (expiryTimer.value() == null) {
+            long at = expiryTime(ts);
+            ctx.timerService().registerEventTimeTimer(at);
+            expiryTimer.update(at);
+        }
+    }
+
+    private long expiryTime(long lastEventTime) {
+        long ttl = settings.keyTtlMillis();
+        return lastEventTime > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : lastEventTime + ttl;
+    }
+
+    /**
+     * The expiry timer fired: drop the key's state if it has had no newer point, else set the timer
+     * again from its newest point. Time windows have all been fitted by now (TTL ≥ window size, and
+     * timers fire in time order); an incomplete count window is fitted here.
+     */
+    private void expireOrPostpone(long timestamp, OnTimerContext ctx, Collector<LabelRecord> out) throws Exception {
+        long last = lastEventTime.value();
+        long due = expiryTime(last);
+        if (due > timestamp) {
+            ctx.timerService().registerEventTimeTimer(due);
+            expiryTimer.update(due);
+            return;
+        }
+        if (!windows.isTime() && countWindowSize.value() != null) {
+            fitCountWindow(ctx, out);
+        }
+        String key = ctx.getCurrentKey();
+        ModelState state = model.value();
+        if (state != null) {
+            ctx.output(SUMMARIES, fitter.expired(key, state, last, timestamp));
+        }
+        model.clear();
+        if (windows.isTime()) {
+            panes.clear();
+            panesLabelled.clear();
+        } else {
+            countWindow.clear();
+            countWindowSize.clear();
+        }
+        lastEventTime.clear();
+        expiryTimer.clear();
+        keyMetrics.expire(key);
+        keysExpired.inc();
+    }
+
+    /** The window ending at {@code timestamp + 1}: fit it, label its unlabelled points, drop its first pane. */
+    private void fitTimeWindow(long timestamp, OnTimerContext ctx, Collector<LabelRecord> out) throws Exception {
         long end = timestamp + 1;
         long start = end - windows.sizeMillis();
         long slide = windows.slideMillis();
@@ -259,6 +347,11 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
             countWindowSize.update(filled);
             return;
         }
+        fitCountWindow(ctx, out);
+    }
+
+    /** Fits and labels the buffered count window (full, or the last one of an expiring key) and empties it. */
+    private void fitCountWindow(Context ctx, Collector<LabelRecord> out) throws Exception {
         List<BufferedPoint> points = new ArrayList<>();
         countWindow.get().forEach(points::add);
         countWindow.clear();

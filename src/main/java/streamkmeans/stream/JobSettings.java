@@ -65,6 +65,7 @@ public record JobSettings(
         if (outOfOrderness.isNegative() || idleness.isNegative()) {
             throw new IllegalArgumentException("out-of-orderness and idleness must not be negative");
         }
+        clusterer.checkKeyTtlCovers(windows);
     }
 
     /** Defaults: the DESIGN.md topic names, JSON points, 10 s tumbling windows, k = 8, exactly-once. */

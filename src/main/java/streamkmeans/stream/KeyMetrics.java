@@ -50,6 +50,18 @@ final class KeyMetrics {
         gaugesOf(summary.key()).set(summary);
     }
 
+    /**
+     * Forgets an expired key's values: its own group, if it has one, reads as before its first
+     * window (NaN, sizes 0) until the key is fitted again. The group stays registered (Flink
+     * cannot unregister one), so the series stay bounded by {@code limit}. O(k).
+     */
+    void expire(String key) {
+        Gauges gauges = own.get(key);
+        if (gauges != null) {
+            gauges.clear();
+        }
+    }
+
     private Gauges gaugesOf(String key) {
         Gauges gauges = own.get(key);
         if (gauges != null) {
@@ -106,6 +118,18 @@ final class KeyMetrics {
             labelChurn = orNaN(s.labelChurn());
             windowPoints = s.points();
             clusterSizes = s.clusterSizes() == null ? new int[0] : s.clusterSizes().clone();
+        }
+
+        void clear() {
+            inertiaPerPoint = Double.NaN;
+            rollingInertia = Double.NaN;
+            silhouette = Double.NaN;
+            rollingSilhouette = Double.NaN;
+            maxDrift = Double.NaN;
+            meanDrift = Double.NaN;
+            labelChurn = Double.NaN;
+            windowPoints = 0;
+            clusterSizes = new int[0];
         }
 
         private int size(int cluster) {

@@ -3,6 +3,7 @@ package streamkmeans.stream;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import streamkmeans.engine.Assignment;
 
 /**
  * What the clusterer keeps per model key between windows: the point dimension, the current
@@ -148,10 +149,13 @@ public final class ModelState {
         return best;
     }
 
-    /** Euclidean distance from {@code x} to centroid {@code j}, data units, computed in double. O(d). */
+    /**
+     * Euclidean distance from {@code x} to centroid {@code j}, data units, computed in double;
+     * saturates at {@link Float#MAX_VALUE} ({@link Assignment#saturatedDistance}). O(d).
+     */
     public float distance(float[] x, int j) {
         requireModel();
-        return (float) Math.sqrt(squaredDistance(x, j));
+        return Assignment.saturatedDistance(squaredDistance(x, j));
     }
 
     private void requireModel() {

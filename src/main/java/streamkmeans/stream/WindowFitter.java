@@ -188,6 +188,22 @@ public final class WindowFitter {
         return new WindowOutcome(after, summary, clusters, distances);
     }
 
+    /**
+     * The {@link WindowSummary#STATUS_EXPIRED} record of a key whose state is dropped: its last
+     * model and rolling values, no fit. O(k·d).
+     *
+     * @param lastEventTime the key's newest point's event time, epoch ms
+     * @param expiredAt     the event time at which it expired, epoch ms
+     */
+    public WindowSummary expired(String key, ModelState state, long lastEventTime, long expiredAt) {
+        int k = state.k();
+        int d = state.dims();
+        return new WindowSummary(key, lastEventTime, expiredAt, WindowSummary.STATUS_EXPIRED, 0, d, k,
+                kmeans.backend().name(), null, null, null, null, null, boxed(state.rollingInertiaPerPoint()), null,
+                null, boxed(state.rollingSilhouette()), state.hasModel() ? rows(state.centroids(), k, d) : null,
+                null, null, null, null, state.modelVersion());
+    }
+
     /** Whether a warm fit calls for a fresh one (see the class comment). */
     private boolean suspect(KMeansResult warm, Assignment old, ModelState before, int fitted) {
         if (hasEmpty(old.clusterSizes()) || hasEmpty(warm.clusterSizes())) {

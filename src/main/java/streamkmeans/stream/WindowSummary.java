@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param windowStart      window start, epoch ms
  * @param windowEnd        window end, epoch ms (exclusive for time windows)
  * @param status           {@link #STATUS_OK} or why the window was not fitted
- *                         ({@link #STATUS_TOO_FEW_POINTS})
+ *                         ({@link #STATUS_TOO_FEW_POINTS}), or {@link #STATUS_EXPIRED}
  * @param points           points in the window (all of them, also when the fit used a sample)
  * @param dims             features per point
  * @param k                clusters
@@ -80,6 +80,14 @@ public record WindowSummary(
     public static final String STATUS_OK = "ok";
     /** The window held fewer points than k: not fitted; its points keep the previous model. */
     public static final String STATUS_TOO_FEW_POINTS = "too_few_points";
+    /**
+     * Not a window: the key was idle for its TTL and its state was dropped, after its pending
+     * windows; {@code window_start} is its newest point's event time, {@code window_end} the event
+     * time at which it expired, {@code points} 0, {@code centroids} and {@code model_version} the
+     * model it had. A later point of the key starts a new model (seeding {@code kmeans++}, model
+     * version 1).
+     */
+    public static final String STATUS_EXPIRED = "expired";
 
     /**
      * How far the centroids moved since the previous window (ids matched), data units.

@@ -78,6 +78,18 @@ class MainTest {
                 + "(see 'streamkmeans fit --help')" + NL, notAnInt.err());
     }
 
+    @Test
+    void aKeyTtlShorterThanTheWindowOrUnreadableIsOneLine() {
+        Run shorter = run("run", "--window", "10s", "--key-ttl", "5s");
+        assertEquals(2, shorter.code());
+        assertEquals("streamkmeans run: key TTL (5000 ms) must be at least the window size (10000 ms) "
+                + "(see 'streamkmeans run --help')" + NL, shorter.err());
+        Run unreadable = run("run", "--key-ttl", "soon");
+        assertEquals(2, unreadable.code());
+        assertTrue(unreadable.err().startsWith("streamkmeans run: --key-ttl: cannot read duration 'soon'"),
+                unreadable.err());
+    }
+
     /** A subcommand that fails the way a bug would. */
     @Command(name = "boom")
     static final class Boom implements Callable<Integer> {

@@ -35,6 +35,11 @@ class ClustererSettingsTest {
         assertEquals(99, config.seed());
         assertEquals(0.5, ClustererSettings.builder(2).halfLifeWindows(1).build().rollingAlpha());
         assertEquals(s, s.toBuilder().build());
+        assertEquals(0, s.keyTtlMillis());
+        ClustererSettings ttl = s.toBuilder().keyTtl(java.time.Duration.ofHours(1)).build();
+        assertEquals(3_600_000, ttl.keyTtlMillis());
+        assertTrue(ttl.expiresKeys());
+        assertEquals(ttl, ttl.toBuilder().build());
     }
 
     @Test
@@ -45,6 +50,8 @@ class ClustererSettingsTest {
         assertMessage("silhouette sample", () -> ClustererSettings.builder(2).silhouetteSample(1).build());
         assertMessage("max fit points", () -> ClustererSettings.builder(20).maxFitPoints(10).build());
         assertMessage("fit threads", () -> ClustererSettings.builder(2).fitThreads(0).build());
+        assertMessage("key TTL must be >= 0",
+                () -> ClustererSettings.builder(2).keyTtl(java.time.Duration.ofMillis(-1)).build());
     }
 
     @Test

@@ -37,7 +37,7 @@ class ClusteringFunctionTest {
     private static final int K = 3;
 
     /** One clusterer in Flink's keyed operator harness, with its metrics intercepted. */
-    private static final class Run implements AutoCloseable {
+    static final class Run implements AutoCloseable {
         final KeyedOneInputStreamOperatorTestHarness<String, Point, LabelRecord> harness;
         final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
 
@@ -108,7 +108,7 @@ class ClusteringFunctionTest {
     }
 
     /** {@code n} points of key {@code key}, evenly spread over [from, from + span) ms, ids {@code key-i}. */
-    private static List<Point> points(String key, Blobs.Source source, int n, long from, long span, int firstId) {
+    static List<Point> points(String key, Blobs.Source source, int n, long from, long span, int firstId) {
         PointBlock block = source.take(n).points();
         List<Point> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -117,7 +117,7 @@ class ClusteringFunctionTest {
         return out;
     }
 
-    private static void sendAll(Run run, List<Point> points) throws Exception {
+    static void sendAll(Run run, List<Point> points) throws Exception {
         for (Point p : points) {
             run.send(p, p.ts());
         }

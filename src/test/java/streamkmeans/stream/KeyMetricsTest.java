@@ -95,6 +95,20 @@ class KeyMetricsTest {
     }
 
     @Test
+    void anExpiredKeysGroupReadsAsBeforeItsFirstWindowAndIsReusedWhenItReturns() {
+        metrics.update(summary("a", new int[] {3, 5}, 0.5, null, null));
+        metrics.expire("a");
+        metrics.expire("not-registered");
+        assertTrue(Double.isNaN(value("key=a/inertiaPerPoint")));
+        assertTrue(Double.isNaN(value("key=a/rollingInertia")));
+        assertTrue(Double.isNaN(value("key=a/silhouette")));
+        assertEquals(0, value("key=a/windowPoints"));
+        assertEquals(0, value("key=a/cluster=1/clusterSize"));
+        metrics.update(summary("a", new int[] {2, 2}, 0.5, null, null));
+        assertEquals(4, value("key=a/windowPoints"), "the same group, registered once");
+    }
+
+    @Test
     void theLimitIsAClustererSettingOfTenKeysByDefault() {
         assertEquals(10, ClustererSettings.builder(4).build().keyMetrics());
         assertEquals(0, ClustererSettings.builder(4).keyMetrics(0).build().toBuilder().build().keyMetrics());
