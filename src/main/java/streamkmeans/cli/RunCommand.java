@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -56,6 +58,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--job-name", defaultValue = "streamkmeans", description = "Flink job name (default: ${DEFAULT-VALUE}).")
     String jobName;
 
+    @Option(names = "--no-kafka-check",
+            description = "Skip the check that Kafka answers, accepts the credentials and has the four topics "
+                    + "before the job is started (for a client that cannot reach Kafka itself).")
+    boolean noKafkaCheck;
+
     @Option(names = "--bounded", hidden = true,
             description = "Stop at the offsets that are latest at start (back-fills and tests).")
     boolean bounded;
@@ -63,10 +70,16 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration interval = checkpointInterval(spec, checkpointInterval);
-        JobSettings settings = job.settings(spec, kafka.clientProperties(), bounded);
+        Map<String, String> client = kafka.clientProperties(spec);
+        JobSettings settings = job.settings(spec, client, bounded);
         if (interval.isZero() && settings.delivery() == Delivery.EXACTLY_ONCE) {
             throw new ParameterException(spec.commandLine(),
                     "--delivery exactly-once needs checkpointing; give a --checkpoint-interval or --delivery at-least-once");
+        }
+        if (!noKafkaCheck) {
+            // A wrong password or a missing topic is one line now, not restarts and stack traces later.
+            KafkaPreflight.check(client, List.of(settings.inputTopic(), settings.labelsTopic(),
+                    settings.summariesTopic(), settings.deadLetterTopic()), KafkaPreflight.DEFAULT_TIMEOUT);
         }
         Configuration conf = flinkConfiguration(interval, checkpointDir, parallelism);
         if (savepoint != null) {
@@ -83,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
         ClusteringJob.build(env, settings);
         spec.commandLine().getErr().printf("streamkmeans run: %s -> %s, %s, %s; windows %s, k=%d; kafka %s%n",
                 settings.inputTopic(), settings.labelsTopic(), settings.summariesTopic(), settings.deadLetterTopic(),
-                settings.windows(), settings.clusterer().k(), kafka.describe());
+                settings.windows(), settings.clusterer().k(), KafkaClientOptions.describe(client));
         spec.commandLine().getErr().flush();
         env.execute(jobName);
         return 0;
