@@ -135,8 +135,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         for (String user : saslPlainUsers.keySet()) {
             if (!USER_NAME.matcher(user).matches()) {
-                throw new IllegalArgumentException("SASL user names may hold letters, digits, '.', '_' and '-', got '"
-                    + user + "'");
+                throw new IllegalArgumentException("a SASL user name may hold only letters, digits, '.', '_' and '-', "
+                    + "got '" + user + "'");
             }
         }
         Path dir;

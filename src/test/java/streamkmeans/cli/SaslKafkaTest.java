@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,8 @@ import streamkmeans.stream.KafkaTestSupport;
  * {@code run} against a broker that requires SASL/PLAIN authentication (one embedded broker for
  * both cases, it is slow to start): with the right credentials in a properties file the job reads
  * the points and writes a label for each; with a wrong password the command ends at once with one
- * line and exit code 2. In both runs, neither password appears in anything logged (every logger at
- * INFO) or printed.
+ * line and exit code 2, as do {@code generate}, {@code watch} and {@code report}. In every run,
+ * neither password appears in anything logged (every logger at INFO) or printed.
  */
 class SaslKafkaTest {
     private static final String USER = "alice";
@@ -78,8 +77,9 @@ class SaslKafkaTest {
         assertTrue(captured.contains("sasl.jaas.config = [hidden]"), "Kafka client configs were not captured");
         assertNoPassword(captured + run.out() + run.err());
 
-        Map<String, Object> reader = new HashMap<>(client(PASSWORD));
-        List<ConsumerRecord<byte[], byte[]>> labels = KafkaTestSupport.readAll(reader, "labels", Duration.ofSeconds(60));
+        Map<String, String> reader = client(PASSWORD);
+        Duration patience = Duration.ofSeconds(60);
+        List<ConsumerRecord<byte[], byte[]>> labels = KafkaTestSupport.readAll(reader, "labels", patience);
         assertEquals(POINTS, labels.size(), "one label per point");
         Set<String> ids = new HashSet<>();
         Set<Integer> clusters = new HashSet<>();
@@ -90,7 +90,7 @@ class SaslKafkaTest {
         }
         assertEquals(POINTS, ids.size(), "every point labelled once");
         assertEquals(Set.of(0, 1, 2), clusters);
-        assertEquals(POINTS / 100, KafkaTestSupport.readAll(reader, "cluster-summaries", Duration.ofSeconds(60)).size());
+        assertEquals(POINTS / 100, KafkaTestSupport.readAll(reader, "cluster-summaries", patience).size());
     }
 
     @Test
@@ -119,6 +119,56 @@ class SaslKafkaTest {
                 .filter(l -> !l.contains("clientId=streamkmeans-preflight]")).toList();
         assertEquals(List.of(), warnings);
         assertNoPassword(captured + run.out() + run.err());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theOtherKafkaCommandsReportAWrongPasswordInOneLine(@TempDir Path dir) throws Exception {
+        Path properties = propertiesFile(dir, WRONG_PASSWORD);
+        String file = properties.toString();
+        String bootstrap = kafka.bootstrapServers();
+        List<String[]> commands = List.of(
+                new String[] {"generate", "--bootstrap-servers", bootstrap, "--kafka-properties-file", file,
+                    "--count", "10"},
+                new String[] {"watch", "--once", "--bootstrap-servers", bootstrap, "--kafka-properties-file", file},
+                new String[] {"report", "--out", dir.resolve("r.html").toString(), "--bootstrap-servers", bootstrap,
+                    "--kafka-property", "sasl.jaas.config=" + jaas(WRONG_PASSWORD),
+                    "--kafka-property", "security.protocol=SASL_PLAINTEXT",
+                    "--kafka-property", "sasl.mechanism=PLAIN"});
+        for (String[] args : commands) {
+            Run run;
+            String captured;
+            try (CapturedOutput output = new CapturedOutput(Level.INFO)) {
+                run = FitCommandTest.run(args);
+                captured = output.text();
+            }
+            assertEquals(Main.USER_ERROR, run.code(), args[0] + ": " + run.err());
+            assertEquals(List.of("streamkmeans " + args[0] + ": Kafka at " + bootstrap
+                    + ": authentication failed (SASL_PLAINTEXT, SASL PLAIN): "
+                    + "Authentication failed: Invalid username or password"), run.err().lines().toList());
+            assertNoPassword(captured + run.out() + run.err());
+        }
+        assertFalse(Files.exists(dir.resolve("r.html")));
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void runNamesAMissingTopicInOneLine(@TempDir Path dir) throws Exception {
+        Run run = FitCommandTest.run("run", "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-properties-file",
+                propertiesFile(dir, PASSWORD).toString(), "--input-topic", "no-such-points",
+                "--dead-letter-topic", "no-such-dead-letters");
+        assertEquals(Main.USER_ERROR, run.code(), run.err());
+        assertEquals(List.of("streamkmeans run: Kafka at " + kafka.bootstrapServers()
+                + ": topics no-such-points, no-such-dead-letters do not exist; create them first"),
+                run.err().lines().toList());
+    }
+
+    @Test
+    void theKafkaCommandRefusesAUserNameTheJaasConfigCannotHold() {
+        Run run = FitCommandTest.run("kafka", "--port", "0", "--sasl-plain-user", "bob smith=pw");
+        assertEquals(Main.USER_ERROR, run.code(), run.err());
+        assertEquals(List.of("streamkmeans kafka: a SASL user name may hold only letters, digits, '.', '_' and '-', "
+                + "got 'bob smith' (see 'streamkmeans kafka --help')"), run.err().lines().toList());
     }
 
     private static void assertNoPassword(String text) {
