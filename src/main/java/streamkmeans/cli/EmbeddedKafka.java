@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
@@ -45,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * by {@link #start()} brings back the same broker, with its topics and committed data, at the same
  * address: clients reconnect as they would to a restarted real broker.
  *
+ * <p>With SASL users ({@link #launch(int, Map)}) the client port is a {@code SASL_PLAINTEXT}
+ * listener that requires authentication with mechanism {@code PLAIN} against those users (set in
+ * the broker's JAAS configuration); broker-internal traffic then uses a second, PLAINTEXT loopback
+ * listener, which {@link #createTopics} uses too. Credentials travel unencrypted: this is for
+ * tests and local trials of client settings, not for a network.
+ *
  * <p>Internal topics (consumer offsets, transaction state, share-group state) have one replica and
  * one partition, and consumer groups start without the initial rebalance delay. Storage is
  * formatted with {@code transaction.version=1}: under Kafka 4's transaction protocol v2 the Flink
@@ -59,20 +67,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+    private static final String INTERNAL_LISTENER = "INTERNAL";
+    /** A SASL user name: it becomes a JAAS option name ({@code user_NAME}). */
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final int port;
     private final int controllerPort;
+    /** The PLAINTEXT listener of broker-internal traffic when clients use SASL; 0 otherwise. */
+    private final int internalPort;
     private final Path logDir;
     private final KafkaConfig config;
     private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(int port, int controllerPort, Path logDir) {
+    private EmbeddedKafka(int port, int controllerPort, int internalPort, Path logDir, Map<String, String> saslUsers) {
         this.port = port;
         this.controllerPort = controllerPort;
+        this.internalPort = internalPort;
         this.logDir = logDir;
-        this.config = KafkaConfig.fromProps(brokerProperties(port, controllerPort, logDir), false);
+        this.config = KafkaConfig.fromProps(brokerProperties(port, controllerPort, internalPort, logDir, saslUsers),
+            false);
     }
 
     /**
@@ -96,8 +112,32 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException if the broker cannot start (for example, the port is taken)
      */
     public static EmbeddedKafka launch(int port) {
+        return launch(port, Map.of());
+    }
+
+    /**
+     * Formats a fresh temporary log directory and starts a broker whose client listener on
+     * {@code 127.0.0.1:port} is {@code SASL_PLAINTEXT} with mechanism {@code PLAIN}, accepting
+     * exactly the given users; with no users it is the PLAINTEXT broker of {@link #launch(int)}.
+     * Clients then need {@code security.protocol=SASL_PLAINTEXT}, {@code sasl.mechanism=PLAIN} and
+     * a {@code sasl.jaas.config} with {@code PlainLoginModule}.
+     *
+     * @param port the client port, or 0 for a free one
+     * @param saslPlainUsers user name to password; names of letters, digits, {@code .}, {@code _}
+     *     and {@code -}
+     * @return the running broker; close it to stop it and delete its data
+     * @throws IllegalArgumentException if the port is outside 0..65535 or a user name is not allowed
+     * @throws IllegalStateException if the broker cannot start (for example, the port is taken)
+     */
+    public static EmbeddedKafka launch(int port, Map<String, String> saslPlainUsers) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+        }
+        for (String user : saslPlainUsers.keySet()) {
+            if (!USER_NAME.matcher(user).matches()) {
+                throw new IllegalArgumentException("a SASL user name may hold only letters, digits, '.', '_' and '-', "
+                    + "got '" + user + "'");
+            }
         }
         Path dir;
         try {
@@ -108,7 +148,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka = null;
         try {
             int controllerPort = freePort();
-            kafka = new EmbeddedKafka(port == 0 ? freePort() : port, controllerPort, dir);
+            int internalPort = saslPlainUsers.isEmpty() ? 0 : freePort();
+            kafka = new EmbeddedKafka(port == 0 ? freePort() : port, controllerPort, internalPort, dir,
+                Map.copyOf(saslPlainUsers));
             kafka.format();
             kafka.start();
             return kafka;
@@ -127,7 +169,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return HOST + ":" + port;
     }
 
-    /** The PLAINTEXT client port. */
+    /** The client port (PLAINTEXT, or SASL_PLAINTEXT for a broker with SASL users). */
     public int port() {
         return port;
     }
@@ -210,7 +252,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 latest.put(new TopicPartition(name, p), OffsetSpec.latest());
             }
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        // With SASL clients, the broker's own PLAINTEXT listener: the fixture needs no credentials.
+        String bootstrap = internalPort == 0 ? bootstrapServers() : HOST + ":" + internalPort;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(topics).values().forEach((name, future) -> {
                 try {
                     future.get();
@@ -284,16 +328,31 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(int port, int controllerPort, Path logDir) {
+    private static Properties brokerProperties(int port, int controllerPort, int internalPort, Path logDir,
+            Map<String, String> saslUsers) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        String controller = CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort;
+        if (saslUsers.isEmpty()) {
+            p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + controller);
+            p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+        } else {
+            String sasl = SASL_LISTENER + "://" + HOST + ":" + port;
+            String internal = INTERNAL_LISTENER + "://" + HOST + ":" + internalPort;
+            p.put("listeners", sasl + "," + internal + "," + controller);
+            p.put("advertised.listeners", sasl + "," + internal);
+            p.put("listener.security.protocol.map", SASL_LISTENER + ":SASL_PLAINTEXT," + INTERNAL_LISTENER
+                + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            p.put("inter.broker.listener.name", INTERNAL_LISTENER);
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+                plainServerJaas(saslUsers));
+        }
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
         // One broker: internal topics cannot have more than one replica.
@@ -310,6 +369,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.io.threads", "2");
         p.put("num.network.threads", "2");
         return p;
+    }
+
+    /** The broker side of SASL/PLAIN: one {@code user_NAME="password"} option per accepted user. */
+    private static String plainServerJaas(Map<String, String> users) {
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
+            .append(password.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+        return jaas.append(';').toString();
     }
 
     private static int freePort() {

@@ -1,5 +1,7 @@
 package streamkmeans.cli;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,7 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code generate}: the synthetic producer alone, against any Kafka: drifting Gaussian blobs as
- * JSON point records on the points topic.
+ * JSON point records on the points topic. The topic must exist; a connection, authentication or
+ * topic problem is one line before anything is sent ({@link KafkaPreflight}).
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Produce synthetic drifting Gaussian blobs as JSON points to a Kafka topic.")
@@ -51,15 +54,17 @@ public final class GenerateCommand implements Callable<Integer> {
     long seed;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InputException {
         long durationMillis = duration == null ? 0 : Options.duration(spec, "--duration", duration).toMillis();
         if (k < 1 || dims < 1 || keys < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--k, --dims and --keys must be at least 1");
         }
+        Map<String, String> client = kafka.clientProperties(spec);
+        KafkaPreflight.check(client, List.of(topic), KafkaPreflight.DEFAULT_TIMEOUT);
         SyntheticPoints points = new SyntheticPoints(keys, dims, k, drift, rate > 0 ? rate : 100_000,
                 System.currentTimeMillis(), seed);
-        try (SyntheticProducer producer = new SyntheticProducer(kafka.clientProperties(), topic, points, rate)) {
+        try (SyntheticProducer producer = new SyntheticProducer(client, topic, points, rate)) {
             Thread hook = new Thread(producer::stop, "generate-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             producer.run(count, durationMillis);

@@ -7,16 +7,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import streamkmeans.stream.KafkaSecrets;
 
 /**
  * Kafka connection options shared by the commands that talk to a broker: the bootstrap servers
  * and any client property ({@code --kafka-property security.protocol=SASL_SSL}, or a properties
- * file), so SASL and TLS settings pass through unchanged. Values of secret-looking properties
- * (passwords, JAAS configs, keys) are never printed: {@link #describe()} masks them.
+ * file), so SASL and TLS settings pass through unchanged. Values of secret properties
+ * (passwords, JAAS configs, keys; the rule is {@link KafkaSecrets#isSecret}) are never printed:
+ * {@link #describe()} and the error messages mask them.
  */
 public final class KafkaClientOptions {
 
@@ -67,6 +70,18 @@ public final class KafkaClientOptions {
         return out;
     }
 
+    /**
+     * {@link #clientProperties()} for a command: a malformed property or an unreadable file is a
+     * usage error of that command (one line, exit code 2).
+     */
+    Map<String, String> clientProperties(CommandSpec spec) {
+        try {
+            return clientProperties();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** The same properties as a {@link Properties} object for Kafka clients. */
     public Properties asProperties() {
         Properties p = new Properties();
@@ -76,25 +91,23 @@ public final class KafkaClientOptions {
 
     /** The properties for printing, with secret values replaced by {@code ****}. */
     public String describe() {
+        return describe(clientProperties());
+    }
+
+    /** {@code name=value, ...} of {@code properties}, with secret values replaced by {@code ****}. */
+    static String describe(Map<String, String> properties) {
         StringBuilder sb = new StringBuilder();
-        clientProperties().forEach((name, value) -> {
+        KafkaSecrets.masked(properties).forEach((name, value) -> {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
-            sb.append(name).append('=').append(isSecret(name) ? "****" : value);
+            sb.append(name).append('=').append(value);
         });
         return sb.toString();
     }
 
-    /** Whether a property's value must not be shown: passwords, JAAS configs, keys, tokens. */
-    public static boolean isSecret(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("password") || n.contains("jaas") || n.contains("secret") || n.contains("token")
-                || n.endsWith(".key") || n.contains("credential");
-    }
-
+    /** A malformed {@code --kafka-property} for its error message: a value without a name may be a secret. */
     private static String mask(String assignment) {
-        int eq = assignment.indexOf('=');
-        return eq > 0 && isSecret(assignment.substring(0, eq)) ? assignment.substring(0, eq) + "=****" : assignment;
+        return assignment.startsWith("=") ? "=" + KafkaSecrets.MASK : assignment;
     }
 }

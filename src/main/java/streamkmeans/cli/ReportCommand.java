@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -72,7 +71,7 @@ public final class ReportCommand implements Callable<Integer> {
             read = SummaryReader.readFile(summaries);
             source = "-".equals(summaries) ? "standard input" : summaries;
         } else {
-            try (SummaryReader.Topic t = new SummaryReader.Topic(client(spec, kafka), topic, true, CONNECT_TIMEOUT)) {
+            try (SummaryReader.Topic t = new SummaryReader.Topic(kafka.clientProperties(spec), topic, true, CONNECT_TIMEOUT)) {
                 read = t.readToEnd(IDLE_TIMEOUT);
                 source = "topic " + t.describe();
                 warnSkipped(spec.commandLine().getErr(), t);
@@ -124,15 +123,6 @@ public final class ReportCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(),
                         "--summaries reads a file; it cannot be combined with " + option);
             }
-        }
-    }
-
-    /** The Kafka client properties, with a malformed property or unreadable file as a usage error. */
-    static Map<String, String> client(CommandSpec spec, KafkaClientOptions kafka) {
-        try {
-            return kafka.clientProperties();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

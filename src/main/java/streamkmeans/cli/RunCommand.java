@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -65,6 +67,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--job-name", defaultValue = "streamkmeans", description = "Flink job name (default: ${DEFAULT-VALUE}).")
     String jobName;
 
+    @Option(names = "--no-kafka-check",
+            description = "Skip the check that Kafka answers, accepts the credentials and has the four topics "
+                    + "before the job is started (for a client that cannot reach Kafka itself).")
+    boolean noKafkaCheck;
+
     @Option(names = "--bounded", hidden = true,
             description = "Stop at the offsets that are latest at start (back-fills and tests).")
     boolean bounded;
@@ -72,7 +79,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration interval = checkpointInterval == null ? null : checkpointInterval(spec, checkpointInterval);
-        JobSettings settings = job.settings(spec, kafka.clientProperties(), bounded);
+        Map<String, String> client = kafka.clientProperties(spec);
+        JobSettings settings = job.settings(spec, client, bounded);
         boolean exactlyOnce = settings.delivery() == Delivery.EXACTLY_ONCE;
         if (interval != null && interval.isZero() && exactlyOnce) {
             throw new ParameterException(spec.commandLine(),
@@ -80,14 +88,19 @@ public final class RunCommand implements Callable<Integer> {
         }
         // Without a context environment (flink run sets one) the job runs on a MiniCluster in this JVM.
         boolean local = StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+        if (savepoint != null && local) {
+            // A cluster resolves the path on its JobManager, which may see folders this client does not.
+            requireSavepoint(savepoint);
+        }
+        if (!noKafkaCheck) {
+            // A wrong password or a missing topic is one line now, not restarts and stack traces later.
+            KafkaPreflight.check(client, List.of(settings.inputTopic(), settings.labelsTopic(),
+                    settings.summariesTopic(), settings.deadLetterTopic()), KafkaPreflight.DEFAULT_TIMEOUT);
+        }
         Configuration conf = local
                 ? localConfiguration(interval, checkpointDir, parallelism, jobName)
                 : submittedConfiguration(interval, checkpointDir, parallelism);
         if (savepoint != null) {
-            if (local) {
-                // A cluster resolves the path on its JobManager, which may see folders this client does not.
-                requireSavepoint(savepoint);
-            }
             conf.setString("execution.state-recovery.path", savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -102,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
         ClusteringJob.build(env, settings);
         spec.commandLine().getErr().printf("streamkmeans run: %s -> %s, %s, %s; windows %s, k=%d; kafka %s%s%n",
                 settings.inputTopic(), settings.labelsTopic(), settings.summariesTopic(), settings.deadLetterTopic(),
-                settings.windows(), settings.clusterer().k(), kafka.describe(),
+                settings.windows(), settings.clusterer().k(), KafkaClientOptions.describe(client),
                 savepoint == null ? "" : "; restoring " + savepoint);
         spec.commandLine().getErr().flush();
         env.execute(jobName);

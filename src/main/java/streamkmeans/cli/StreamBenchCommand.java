@@ -69,6 +69,7 @@ import streamkmeans.stream.ClustererSettings;
 import streamkmeans.stream.ClusteringJob;
 import streamkmeans.stream.Delivery;
 import streamkmeans.stream.JobSettings;
+import streamkmeans.stream.KafkaSecrets;
 import streamkmeans.stream.WindowSpec;
 
 /**
@@ -221,7 +222,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "stream-bench: d=%d, k=%d, count windows of %d, %d key(s), parallelism %d, %s, "
                     + "checkpoints every %s, JSON in and out, embedded Kafka at %s%s%s%n", dims, k, count, keys,
                     parallelism, guarantee.label(), checkpointInterval, kafka.bootstrapServers(),
-                    kafkaProperties.isEmpty() ? "" : ", Kafka clients " + kafkaProperties,
+                    kafkaProperties.isEmpty() ? "" : ", Kafka clients " + KafkaSecrets.masked(kafkaProperties),
                     flinkProperties.isEmpty() ? "" : ", Flink " + flinkProperties);
             err.flush();
             TaskProbe probe = new TaskProbe(restPort, parallelism);

@@ -137,11 +137,14 @@ final class SummaryReader {
          * @param topic    the summaries topic
          * @param earliest start at the beginning instead of the end
          * @param timeout  how long to wait for the broker's answer about the topic
-         * @throws InputException when the broker does not answer in time or the topic does not exist
+         * @throws InputException when the broker does not answer in time, refuses the credentials or
+         *     the topic does not exist
          */
         Topic(Map<String, String> client, String topic, boolean earliest, Duration timeout) throws InputException {
             this.topic = topic;
             this.bootstrapServers = client.getOrDefault(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "?");
+            // Credentials and TLS first, with the same one-line errors as the other commands.
+            KafkaPreflight.check(client, List.of(), timeout);
             Properties p = new Properties();
             p.putAll(client);
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

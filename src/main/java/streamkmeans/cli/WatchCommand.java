@@ -71,7 +71,7 @@ public final class WatchCommand implements Callable<Integer> {
         long every = Options.duration(spec, "--interval", interval).toNanos();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SummaryReader.Topic summaries = new SummaryReader.Topic(ReportCommand.client(spec, kafka), topic, earliest,
+        SummaryReader.Topic summaries = new SummaryReader.Topic(kafka.clientProperties(spec), topic, earliest,
                 CONNECT_TIMEOUT);
         if (once) {
             try (summaries) {

@@ -68,6 +68,17 @@ public record JobSettings(
         clusterer.checkKeyTtlCovers(windows);
     }
 
+    /** The settings as the record would print them, with secret Kafka properties masked ({@link KafkaSecrets}). */
+    @Override
+    public String toString() {
+        return "JobSettings[kafka=" + KafkaSecrets.masked(kafka) + ", inputTopic=" + inputTopic + ", labelsTopic="
+                + labelsTopic + ", summariesTopic=" + summariesTopic + ", deadLetterTopic=" + deadLetterTopic
+                + ", groupId=" + groupId + ", startFromEarliest=" + startFromEarliest + ", bounded=" + bounded
+                + ", format=" + format + ", limits=" + limits + ", outOfOrderness=" + outOfOrderness
+                + ", idleness=" + idleness + ", windows=" + windows + ", clusterer=" + clusterer
+                + ", delivery=" + delivery + ", transactionalIdPrefix=" + transactionalIdPrefix + "]";
+    }
+
     /** Defaults: the DESIGN.md topic names, JSON points, 10 s tumbling windows, k = 8, exactly-once. */
     public static Builder builder() {
         return new Builder();

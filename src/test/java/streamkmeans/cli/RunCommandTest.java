@@ -73,7 +73,7 @@ class RunCommandTest {
         StreamContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), client,
                 getClass().getClassLoader(), true, true);
         try {
-            Run run = FitCommandTest.run("run", "--bootstrap-servers", "127.0.0.1:1",
+            Run run = FitCommandTest.run("run", "--bootstrap-servers", "127.0.0.1:1", "--no-kafka-check",
                     "--savepoint", "/not/checked/on/a/cluster");
             assertTrue(run.err().contains("the cluster enables no checkpoints; exactly-once delivery commits on "
                     + "checkpoints, so this job checkpoints every 10s"), run.err());

@@ -32,9 +32,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Kafka and Flink helpers of the end-to-end tests: producing with checked acknowledgements,
  * reading a topic completely with {@code read_committed}, a local Flink environment, point JSON
- * and the adjusted Rand index.
+ * and the adjusted Rand index. Public for the tests of other packages (the command-line ones).
  */
-final class KafkaTestSupport {
+public final class KafkaTestSupport {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private KafkaTestSupport() {
@@ -46,7 +46,8 @@ final class KafkaTestSupport {
      *
      * @return where each record was written, in the order given
      */
-    static List<RecordMetadata> produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records, Map<String, Object> extra)
+    public static List<RecordMetadata> produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records,
+            Map<String, Object> extra)
             throws InterruptedException, ExecutionException {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -76,12 +77,12 @@ final class KafkaTestSupport {
     }
 
     /** A record for {@code partition} of {@code topic} whose key is {@code key} (may be null) and value {@code value}. */
-    static ProducerRecord<byte[], byte[]> record(String topic, int partition, String key, byte[] value) {
+    public static ProducerRecord<byte[], byte[]> record(String topic, int partition, String key, byte[] value) {
         return new ProducerRecord<>(topic, partition, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
     /** A point in the JSON input format; float32 features written in their shortest exact form. */
-    static byte[] pointJson(String key, String id, long ts, float[] features) {
+    public static byte[] pointJson(String key, String id, long ts, float[] features) {
         StringBuilder sb = new StringBuilder(32 + features.length * 12);
         sb.append("{\"key\":\"").append(key).append("\",\"id\":\"").append(id).append("\",\"ts\":").append(ts)
                 .append(",\"features\":[");
@@ -108,7 +109,15 @@ final class KafkaTestSupport {
      * output of a job that has finished.
      */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+        return readAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, timeout);
+    }
+
+    /**
+     * {@link #readAll(String, String, Duration)} with consumer properties {@code client}
+     * (bootstrap servers and, for a secured broker, its security settings).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, ?> client, String topic, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(client)) {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -156,7 +165,7 @@ final class KafkaTestSupport {
     }
 
     /** The record value as a JSON tree. */
-    static JsonNode json(ConsumerRecord<byte[], byte[]> record) {
+    public static JsonNode json(ConsumerRecord<byte[], byte[]> record) {
         try {
             return JSON.readTree(record.value());
         } catch (java.io.IOException e) {
@@ -216,8 +225,11 @@ final class KafkaTestSupport {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return consumer(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(Map<String, ?> client) {
+        Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
