@@ -37,11 +37,15 @@ class ClusteringFunctionTest {
     private static final int K = 3;
 
     /** One clusterer in Flink's keyed operator harness, with its metrics intercepted. */
-    private static final class Run implements AutoCloseable {
+    static final class Run implements AutoCloseable {
         final KeyedOneInputStreamOperatorTestHarness<String, Point, LabelRecord> harness;
         final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
 
         Run(WindowSpec windows, ClustererSettings settings) throws Exception {
+            this(new ClusteringFunction(windows, settings));
+        }
+
+        Run(ClusteringFunction function) throws Exception {
             UnregisteredMetricGroups.UnregisteredTaskMetricGroup task =
                     new UnregisteredMetricGroups.UnregisteredTaskMetricGroup() {
                         @Override
@@ -51,12 +55,16 @@ class ClusteringFunctionTest {
                         }
                     };
             harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new KeyedProcessOperator<>(new ClusteringFunction(windows, settings)), Point::key, Types.STRING,
+                    new KeyedProcessOperator<>(function), Point::key, Types.STRING,
                     new MockEnvironmentBuilder().setMetricGroup(task).build());
         }
 
         static Run open(WindowSpec windows, ClustererSettings settings) throws Exception {
-            Run run = new Run(windows, settings);
+            return open(new ClusteringFunction(windows, settings));
+        }
+
+        static Run open(ClusteringFunction function) throws Exception {
+            Run run = new Run(function);
             run.harness.open();
             return run;
         }
@@ -103,12 +111,12 @@ class ClusteringFunctionTest {
         }
     }
 
-    private static ClustererSettings.Builder settings() {
+    static ClustererSettings.Builder settings() {
         return ClustererSettings.builder(K).seed(3).refine(false).backend(Backends.Choice.CPU);
     }
 
     /** {@code n} points of key {@code key}, evenly spread over [from, from + span) ms, ids {@code key-i}. */
-    private static List<Point> points(String key, Blobs.Source source, int n, long from, long span, int firstId) {
+    static List<Point> points(String key, Blobs.Source source, int n, long from, long span, int firstId) {
         PointBlock block = source.take(n).points();
         List<Point> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -117,7 +125,7 @@ class ClusteringFunctionTest {
         return out;
     }
 
-    private static void sendAll(Run run, List<Point> points) throws Exception {
+    static void sendAll(Run run, List<Point> points) throws Exception {
         for (Point p : points) {
             run.send(p, p.ts());
         }
