@@ -96,9 +96,9 @@ final class FailSafeFitter {
                 }
                 String cpuFailure = "cpu refit: " + describe(e2);
                 warnOnce("cpu:" + e2.getClass().getName(), e2, "CPU refit of a window of key '" + key
-                        + "' failed too (" + cpuFailure + "): the window gets status fit_failed, its points the"
-                        + " previous centroids. Further failures of this kind are counted in fitFailures, not"
-                        + " logged");
+                        + "' failed too (" + cpuFailure + "): the window gets status fit_failed and its points"
+                        + " the previous model's labels (dead letters fit_failed before a key's first model)."
+                        + " Further failures of this kind are counted in fitFailures, not logged");
                 return new Result(primary.failed(key, previousOrNull, points, windowStart, windowEnd, "cpu",
                         primaryFailure + "; " + cpuFailure), Path.FAILED);
             }
