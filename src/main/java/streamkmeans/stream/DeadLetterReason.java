@@ -39,9 +39,12 @@ public enum DeadLetterReason {
     INVALID_UTF8("invalid_utf8"),
     /** The key is longer than {@link ParserLimits#maxKeyLength()} characters. */
     KEY_TOO_LONG("key_too_long"),
-    /** The key is not a string, is empty, or holds control characters. */
+    /** The key is not a string, is empty, or holds control characters or an unpaired surrogate. */
     INVALID_KEY("invalid_key"),
-    /** The id is neither a string nor an integer, or is longer than {@link ParserLimits#maxIdLength()}. */
+    /**
+     * The id is neither a string nor an integer, is longer than {@link ParserLimits#maxIdLength()},
+     * or holds an unpaired surrogate.
+     */
     INVALID_ID("invalid_id"),
     /** The timestamp is not an integer, is negative, or lies beyond {@link ParserLimits#maxTimestamp()}. */
     INVALID_TIMESTAMP("invalid_timestamp"),

@@ -111,6 +111,13 @@ class PointParserTest {
     }
 
     @Test
+    void anEscapedSurrogatePairIsOneCharacterOfAKeyOrId() {
+        Point p = point(JSON, "{\"key\":\"k\\ud83d\\ude00\",\"id\":\"\\ud83d\\ude00\",\"features\":[1]}");
+        assertEquals("k\ud83d\ude00", p.key());
+        assertEquals("\ud83d\ude00", p.id());
+    }
+
+    @Test
     void nullKeyIdAndTimestampCountAsAbsent() {
         Point p = point(JSON, "{\"key\":null,\"id\":null,\"ts\":null,\"features\":[2]}");
         assertEquals(Point.DEFAULT_KEY, p.key());
