@@ -68,8 +68,9 @@ import streamkmeans.engine.Workers;
  * {@code pointsLabelled} (labels emitted), {@code deadLetters} (in a group {@code reason} per
  * reason), {@code latePoints}, {@code windowsFitted}, {@code windowsSkipped} (too few points),
  * {@code reseeds}, {@code cpuRefits} (windows refitted on the CPU after the backend threw),
- * {@code fitFailures} (windows whose CPU refit threw too); gauges {@code lastInertiaPerPoint}, {@code lastSilhouette},
- * {@code lastMaxDrift} (of the last window fitted on the subtask, any key; 0 before one),
+ * {@code fitFailures} (windows whose CPU refit threw too); gauges {@code lastInertiaPerPoint},
+ * {@code lastSilhouette}, {@code lastMaxDrift} (of the last window fitted on the subtask, any
+ * key; 0 before one),
  * {@code k}, {@code backend} (0 = cpu, 1 = gpu), {@code gpuFallbacks} (windows the GPU backend
  * fitted on the CPU after a GPU failure, {@link LloydBackend#fallbacks()}); a histogram
  * {@code fitTimeMicros}; and per key, for a bounded number of keys, the gauges of {@link KeyMetrics}.
