@@ -3,8 +3,10 @@ package streamkmeans.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static streamkmeans.stream.ClusteringFunctionTest.points;
 import static streamkmeans.stream.ClusteringFunctionTest.sendAll;
@@ -170,6 +172,22 @@ class FitFailureTest {
             assertTrue(run.deadLetters().isEmpty(), "so none is a dead letter");
             assertEquals(WindowSummary.STATUS_FIT_FAILED, run.summaries().get(0).status());
             assertFalse(run.summaries().get(1).failed());
+        }
+    }
+
+    @Test
+    void aJvmErrorIsNotCaughtSoTheTaskFailsAndRestores() throws Exception {
+        FaultyLloydBackend.Fault oom = n -> new OutOfMemoryError("Java heap space");
+        try (Run run = Run.open(new ClusteringFunction(TUMBLING, settings().build(),
+                FaultyLloydBackend.factory("gpu", oom), CPU))) {
+            sendAll(run, points("a", Blobs.stationary(2, 3, 25).source(), 300, 0, 1000, 0));
+            Throwable thrown = assertThrows(Throwable.class, () -> run.watermark(999));
+            while (thrown.getCause() != null && !(thrown instanceof OutOfMemoryError)) {
+                thrown = thrown.getCause();
+            }
+            assertInstanceOf(OutOfMemoryError.class, thrown);
+            assertEquals(0, run.counter("cpuRefits"));
+            assertTrue(run.summaries().isEmpty());
         }
     }
 
