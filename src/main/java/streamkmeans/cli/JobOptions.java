@@ -10,12 +10,13 @@ import streamkmeans.engine.Backends;
 import streamkmeans.stream.ClustererSettings;
 import streamkmeans.stream.Delivery;
 import streamkmeans.stream.JobSettings;
+import streamkmeans.stream.ParserLimits;
 import streamkmeans.stream.PointFormat;
 import streamkmeans.stream.WindowSpec;
 
 /**
- * The streaming job's options, shared by {@code run} and {@code demo}: topics, input format,
- * windows, clustering, event time and delivery. {@link #settings} turns them into
+ * The streaming job's options, shared by {@code run} and {@code demo}: topics, input format and
+ * its limits against hostile records, windows, clustering, event time and delivery. {@link #settings} turns them into
  * {@link JobSettings}, with one-line errors for bad values.
  */
 public final class JobOptions {
@@ -52,6 +53,28 @@ public final class JobOptions {
 
     @Option(names = "--csv-no-ts", description = "CSV rows have no timestamp column (the Kafka timestamp is used).")
     boolean csvNoTs;
+
+    @Option(names = "--max-record-bytes", defaultValue = "1048576",
+            description = "Longer records are dead letters (record_too_large); the dead letter keeps the first 64 KiB"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxRecordBytes;
+
+    @Option(names = "--max-features", defaultValue = "4096",
+            description = "Points with more features are dead letters (too_many_features) (default: ${DEFAULT-VALUE}).")
+    int maxFeatures;
+
+    @Option(names = "--max-depth", defaultValue = "32",
+            description = "JSON nested deeper is a dead letter (too_deep); the point's object is level 1, its features"
+                    + " 2 (default: ${DEFAULT-VALUE}).")
+    int maxDepth;
+
+    @Option(names = "--max-key-length", defaultValue = "256",
+            description = "Longer model keys are dead letters (key_too_long), in characters (default: ${DEFAULT-VALUE}).")
+    int maxKeyLength;
+
+    @Option(names = "--max-id-length", defaultValue = "256",
+            description = "Longer ids are dead letters (invalid_id), in characters (default: ${DEFAULT-VALUE}).")
+    int maxIdLength;
 
     @Option(names = "--k", defaultValue = "8", description = "Clusters per model key (default: ${DEFAULT-VALUE}).")
     int k;
@@ -174,6 +197,7 @@ public final class JobOptions {
                     .startFromEarliest(parseFrom(from))
                     .bounded(bounded)
                     .format(parseFormat())
+                    .limits(limits())
                     .outOfOrderness(WindowSpec.parseDuration(outOfOrderness))
                     .idleness(idle)
                     .windows(windows)
@@ -191,6 +215,22 @@ public final class JobOptions {
             return "0".equals(ttl.trim()) ? Duration.ZERO : WindowSpec.parseDuration(ttl);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--key-ttl: " + e.getMessage(), e);
+        }
+    }
+
+    private ParserLimits limits() {
+        atLeast("--max-record-bytes", maxRecordBytes, 1);
+        atLeast("--max-features", maxFeatures, 1);
+        atLeast("--max-depth", maxDepth, 2);
+        atLeast("--max-key-length", maxKeyLength, 1);
+        atLeast("--max-id-length", maxIdLength, 1);
+        return new ParserLimits(maxRecordBytes, maxFeatures, maxDepth, maxKeyLength, maxIdLength,
+                ParserLimits.END_OF_YEAR_9999);
+    }
+
+    private static void atLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
         }
     }
 

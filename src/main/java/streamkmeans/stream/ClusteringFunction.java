@@ -23,7 +23,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import streamkmeans.engine.Backends;
-import streamkmeans.engine.KMeans;
+import streamkmeans.engine.CpuLloydBackend;
 import streamkmeans.engine.LloydBackend;
 import streamkmeans.engine.PointBlock;
 import streamkmeans.engine.Workers;
@@ -37,7 +37,8 @@ import streamkmeans.engine.Workers;
  *   <li>a {@link DeadLetter} per point that cannot enter a window on {@link #DEAD_LETTERS}:
  *       {@code dimension_mismatch} when its dimension differs from its key's (fixed by the key's
  *       first valid point), {@code late} when every time window it belongs to has already been
- *       fitted.</li>
+ *       fitted, {@code fit_failed} for the points of a failed window of a key without a model
+ *       (below).</li>
  * </ul>
  *
  * <p>The windows are built here from keyed state and event-time timers rather than with Flink's
@@ -66,12 +67,21 @@ import streamkmeans.engine.Workers;
  * first window that holds it is fitted (exactly once, also with sliding windows); online, each
  * point is labelled on arrival with the key's current model.
  *
+ * <p>A backend failure never fails the job ({@link FailSafeFitter}): a window whose fit throws is
+ * refitted on the CPU; if that throws too, its summary has status {@code fit_failed} and the
+ * error, and its points are labelled with the key's previous centroids (previous model version),
+ * or, before the key's first model, go to the dead letters as {@code fit_failed} (in online
+ * label mode they were labelled on arrival already), so that every point is still one label or
+ * one dead letter.
+ *
  * <p>Every point needs an event time: the record's timestamp (from the watermark strategy), else
  * the point's own {@code ts}. Metrics, per subtask: counters {@code pointsIn},
  * {@code pointsLabelled} (labels emitted), {@code deadLetters} (in a group {@code reason} per
  * reason), {@code latePoints}, {@code windowsFitted}, {@code windowsSkipped} (too few points),
- * {@code reseeds}, {@code keysExpired}; gauges {@code lastInertiaPerPoint}, {@code lastSilhouette},
- * {@code lastMaxDrift} (of the last window fitted on the subtask, any key; 0 before one),
+ * {@code reseeds}, {@code keysExpired}, {@code cpuRefits} (windows refitted on the CPU after the
+ * backend threw), {@code fitFailures} (windows whose CPU refit threw too); gauges
+ * {@code lastInertiaPerPoint}, {@code lastSilhouette}, {@code lastMaxDrift} (of the last window
+ * fitted on the subtask, any key; 0 before one),
  * {@code k}, {@code backend} (0 = cpu, 1 = gpu), {@code gpuFallbacks} (windows the GPU backend
  * fitted on the CPU after a GPU failure, {@link LloydBackend#fallbacks()}); a histogram
  * {@code fitTimeMicros}; and per key, for a bounded number of keys, the gauges of {@link KeyMetrics}.
@@ -82,7 +92,10 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     /** Side output of the window summaries. */
     public static final OutputTag<WindowSummary> SUMMARIES =
             new OutputTag<>("window-summaries", TypeInformation.of(WindowSummary.class));
-    /** Side output of the points rejected by the clusterer ({@code dimension_mismatch}, {@code late}). */
+    /**
+     * Side output of the points rejected by the clusterer ({@code dimension_mismatch}, {@code late},
+     * {@code fit_failed}).
+     */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("clusterer-dead-letters", TypeInformation.of(DeadLetter.class));
 
@@ -90,6 +103,8 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
 
     private final WindowSpec windows;
     private final ClustererSettings settings;
+    private final BackendFactory backends;
+    private final BackendFactory cpuBackends;
 
     private transient ValueState<ModelState> model;
     private transient MapState<Long, List<BufferedPoint>> panes;
@@ -102,7 +117,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
 
     private transient Workers workers;
     private transient LloydBackend backend;
-    private transient WindowFitter fitter;
+    private transient FailSafeFitter fitter;
 
     private transient Counter pointsIn;
     private transient Counter pointsLabelled;
@@ -112,6 +127,8 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     private transient Counter windowsSkipped;
     private transient Counter reseeds;
     private transient Counter keysExpired;
+    private transient Counter cpuRefits;
+    private transient Counter fitFailures;
     private transient Histogram fitTimeMicros;
     private transient KeyMetrics keyMetrics;
     private transient double lastInertiaPerPoint;
@@ -126,10 +143,21 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
      *         build or machine cannot run (checked here, where the job is built, to fail early)
      */
     public ClusteringFunction(WindowSpec windows, ClustererSettings settings) {
+        this(windows, settings, workers -> Backends.open(settings.backend(), workers), CpuLloydBackend::new);
+        Backends.check(settings.backend());
+    }
+
+    /**
+     * A clusterer that fits on backends from {@code backends} and refits failed windows on
+     * backends from {@code cpuBackends} (tests inject failing backends here).
+     */
+    ClusteringFunction(WindowSpec windows, ClustererSettings settings, BackendFactory backends,
+            BackendFactory cpuBackends) {
         this.windows = Objects.requireNonNull(windows, "windows");
         this.settings = Objects.requireNonNull(settings, "settings");
         settings.checkKeyTtlCovers(windows);
-        Backends.check(settings.backend());
+        this.backends = Objects.requireNonNull(backends, "backends");
+        this.cpuBackends = Objects.requireNonNull(cpuBackends, "cpuBackends");
     }
 
     @Override
@@ -152,15 +180,10 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         }
 
         workers = Workers.create(settings.fitThreads());
-        backend = openBackend(settings, workers);
-        fitter = new WindowFitter(settings, new KMeans(backend, workers), workers);
+        backend = backends.open(workers);
+        fitter = new FailSafeFitter(settings, backend, cpuBackends, workers);
         backendCode = backendCode(backend.name());
         registerMetrics(getRuntimeContext().getMetricGroup());
-    }
-
-    /** The Lloyd backend of one function instance, chosen by the engine from the settings. */
-    private static LloydBackend openBackend(ClustererSettings settings, Workers workers) {
-        return Backends.open(settings.backend(), workers);
     }
 
     private void registerMetrics(MetricGroup group) {
@@ -168,7 +191,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         pointsLabelled = group.counter("pointsLabelled");
         deadLetters = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : new DeadLetterReason[] {DeadLetterReason.DIMENSION_MISMATCH,
-                DeadLetterReason.LATE}) {
+                DeadLetterReason.LATE, DeadLetterReason.FIT_FAILED}) {
             deadLetters.put(reason, group.addGroup("reason", reason.code()).counter("deadLetters"));
         }
         latePoints = group.counter("latePoints");
@@ -176,6 +199,8 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         windowsSkipped = group.counter("windowsSkipped");
         reseeds = group.counter("reseeds");
         keysExpired = group.counter("keysExpired");
+        cpuRefits = group.counter("cpuRefits");
+        fitFailures = group.counter("fitFailures");
         group.gauge("lastInertiaPerPoint", (Gauge<Double>) () -> lastInertiaPerPoint);
         group.gauge("lastSilhouette", (Gauge<Double>) () -> lastSilhouette);
         group.gauge("lastMaxDrift", (Gauge<Double>) () -> lastMaxDrift);
@@ -317,7 +342,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         WindowOutcome outcome = fitWindow(ctx.getCurrentKey(), points, start, end, ctx);
         if (settings.labelMode() == ClustererSettings.LabelMode.WINDOW) {
             for (int i = 0; i < paneEnds.size(); i++) {
-                emitLabels(out, ctx.getCurrentKey(), outcome, points, unlabelledFrom.get(i), paneEnds.get(i),
+                emitLabels(out, ctx, ctx.getCurrentKey(), outcome, points, unlabelledFrom.get(i), paneEnds.get(i),
                         start, end);
             }
         }
@@ -364,7 +389,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         }
         WindowOutcome outcome = fitWindow(ctx.getCurrentKey(), points, first, last, ctx);
         if (settings.labelMode() == ClustererSettings.LabelMode.WINDOW) {
-            emitLabels(out, ctx.getCurrentKey(), outcome, points, 0, points.size(), first, last);
+            emitLabels(out, ctx, ctx.getCurrentKey(), outcome, points, 0, points.size(), first, last);
         }
     }
 
@@ -377,7 +402,13 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         for (int i = 0; i < points.size(); i++) {
             System.arraycopy(points.get(i).features(), 0, data, i * d, d);
         }
-        WindowOutcome outcome = fitter.fit(key, state, PointBlock.of(data, d), start, end);
+        FailSafeFitter.Result fit = fitter.fit(key, state, PointBlock.of(data, d), start, end);
+        if (fit.path() == FailSafeFitter.Path.CPU_REFIT) {
+            cpuRefits.inc();
+        } else if (fit.path() == FailSafeFitter.Path.FAILED) {
+            fitFailures.inc();
+        }
+        WindowOutcome outcome = fit.outcome();
         model.update(outcome.state());
         WindowSummary summary = outcome.summary();
         ctx.output(SUMMARIES, summary);
@@ -393,7 +424,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
             fitTimeMicros.update(Math.round(summary.fitMs() * 1000));
             backendCode = backendCode(summary.backend());
             keyMetrics.update(summary);
-        } else {
+        } else if (!summary.failed()) {
             windowsSkipped.inc();
         }
         if (outcome.reseeded()) {
@@ -402,12 +433,24 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         return outcome;
     }
 
-    /** Labels of {@code points[from, to)} from the window's outcome. */
-    private void emitLabels(Collector<LabelRecord> out, String key, WindowOutcome outcome, List<BufferedPoint> points,
-            int from, int to, long start, long end) {
+    /**
+     * Labels of {@code points[from, to)} from the window's outcome; for a failed window of a key
+     * without a model, {@code fit_failed} dead letters instead.
+     */
+    private void emitLabels(Collector<LabelRecord> out, Context ctx, String key, WindowOutcome outcome,
+            List<BufferedPoint> points, int from, int to, long start, long end) {
         long version = outcome.summary().modelVersion();
         for (int i = from; i < to; i++) {
             BufferedPoint p = points.get(i);
+            if (!outcome.labelled() && outcome.summary().failed()) {
+                // The buffered point no longer knows its Kafka record: the dead letter's origin is unknown.
+                Point point = new Point(key, p.id(), p.ts(), p.features());
+                ctx.output(DEAD_LETTERS, DeadLetter.ofPoint(point, DeadLetterReason.FIT_FAILED,
+                        "the fit of window [" + start + ", " + end + ") failed and key '" + key + "' has no model"
+                        + " yet: " + outcome.summary().error(), p.ts()));
+                deadLetters.get(DeadLetterReason.FIT_FAILED).inc();
+                continue;
+            }
             Float distance = outcome.labelled() ? outcome.distances()[i] : null;
             emit(out, new LabelRecord(key, p.id(), p.ts(), start, end, outcome.clusters()[i], distance, version));
         }

@@ -31,8 +31,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * points topic ─► parse (points | dead letters) ─► event time ─► keyBy(model key)
  *     ─► ClusteringFunction ─► labels topic
  *                           ├► summaries topic
- *                           └► dead letters (dimension, late) ┐
- * parse dead letters ─────────────────────────────────────────┴► dead-letter topic
+ *                           └► dead letters (dimension, late, fit) ┐
+ * parse dead letters ──────────────────────────────────────────────┴► dead-letter topic
  * </pre>
  * Nothing is dropped: every record of the points topic becomes exactly one label or one dead
  * letter. Sinks are transactional under {@link Delivery#EXACTLY_ONCE} (committed on checkpoints).
@@ -48,6 +48,11 @@ public final class ClusteringJob {
 
     /** Adds the job to {@code env}; call {@code env.execute(name)} afterwards. */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+        build(env, settings, new ClusteringFunction(settings.windows(), settings.clusterer()));
+    }
+
+    /** {@link #build(StreamExecutionEnvironment, JobSettings)} with the given clusterer (tests inject backends). */
+    static void build(StreamExecutionEnvironment env, JobSettings settings, ClusteringFunction clusterer) {
         SingleOutputStreamOperator<Point> points = env
                 .fromSource(source(settings), watermarks(settings), "points: " + settings.inputTopic())
                 .uid("points-source")
@@ -58,7 +63,7 @@ public final class ClusteringJob {
 
         SingleOutputStreamOperator<LabelRecord> labels = points
                 .keyBy(Point::key)
-                .process(new ClusteringFunction(settings.windows(), settings.clusterer()))
+                .process(clusterer)
                 .uid("clusterer")
                 .name("window clusterer");
 

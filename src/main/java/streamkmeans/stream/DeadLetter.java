@@ -31,8 +31,10 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  *   <li>{@code topic}, {@code timestamp} (the Kafka record timestamp, epoch ms) and {@code key}
  *       are null when unknown; {@code partition} and {@code offset} are -1.</li>
  * </ul>
- * For the job's own rejections ({@code dimension_mismatch}, {@code late}) the original bytes are
- * no longer at hand: {@link #ofPoint} writes the point back in the JSON input format instead.
+ * For the job's own rejections ({@code dimension_mismatch}, {@code late}, {@code fit_failed}) the
+ * original bytes are no longer at hand: {@link #ofPoint} writes the point back in the JSON input
+ * format instead. A {@code fit_failed} point waited in a window, which keeps no record origin: its
+ * topic is null and its partition and offset -1 (its key, id and event time identify it).
  *
  * <p>In Flink it travels with {@link DeadLetterSerializer}, complete (the 64 KiB cut applies to
  * the JSON form only).
@@ -100,7 +102,8 @@ public final class DeadLetter {
      * point's. O(d).
      *
      * @param point the rejected point
-     * @param reason why, typically {@link DeadLetterReason#DIMENSION_MISMATCH} or {@link DeadLetterReason#LATE}
+     * @param reason why: {@link DeadLetterReason#DIMENSION_MISMATCH}, {@link DeadLetterReason#LATE} or
+     *               {@link DeadLetterReason#FIT_FAILED}
      * @param message a human-readable explanation
      * @param timestamp Kafka record timestamp in epoch ms (negative when unknown)
      */

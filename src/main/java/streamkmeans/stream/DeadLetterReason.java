@@ -5,8 +5,9 @@ package streamkmeans.stream;
  * that is written into the dead letter and is safe to match on in alerts and scripts; the Java
  * constant names may change, the codes do not.
  *
- * <p>Most reasons come from parsing a record's bytes ({@link PointParser}); {@link #DIMENSION_MISMATCH}
- * and {@link #LATE} come from the job, for points that parsed but cannot enter a window.
+ * <p>Most reasons come from parsing a record's bytes ({@link PointParser}); {@link #DIMENSION_MISMATCH},
+ * {@link #LATE} and {@link #FIT_FAILED} come from the job, for points that parsed but cannot enter
+ * a window or be labelled.
  */
 public enum DeadLetterReason {
     /** Not well-formed JSON (syntax error, trailing content after the object). */
@@ -38,9 +39,12 @@ public enum DeadLetterReason {
     INVALID_UTF8("invalid_utf8"),
     /** The key is longer than {@link ParserLimits#maxKeyLength()} characters. */
     KEY_TOO_LONG("key_too_long"),
-    /** The key is not a string, is empty, or holds control characters. */
+    /** The key is not a string, is empty, or holds control characters or an unpaired surrogate. */
     INVALID_KEY("invalid_key"),
-    /** The id is neither a string nor an integer, or is longer than {@link ParserLimits#maxIdLength()}. */
+    /**
+     * The id is neither a string nor an integer, is longer than {@link ParserLimits#maxIdLength()},
+     * or holds an unpaired surrogate.
+     */
     INVALID_ID("invalid_id"),
     /** The timestamp is not an integer, is negative, or lies beyond {@link ParserLimits#maxTimestamp()}. */
     INVALID_TIMESTAMP("invalid_timestamp"),
@@ -53,7 +57,13 @@ public enum DeadLetterReason {
     /** The point's dimension differs from the dimension of its key's model (set by the job). */
     DIMENSION_MISMATCH("dimension_mismatch"),
     /** The point arrived after its window was closed (set by the job). */
-    LATE("late");
+    LATE("late"),
+    /**
+     * The fit of the point's window failed on the backend and on the CPU refit, and its key had no
+     * model yet to label it with (set by the job; the window's summary has status
+     * {@code fit_failed} and the error).
+     */
+    FIT_FAILED("fit_failed");
 
     private final String code;
 

@@ -250,7 +250,30 @@ public final class PointParser {
                     "\"key\" holds control character U+%04X at index %d", (int) chars[i], i - from), null);
             }
         }
+        int lone = unpairedSurrogate(chars, from, length);
+        if (lone >= 0) {
+            return new Rejection(DeadLetterReason.INVALID_KEY, String.format(
+                "\"key\" holds an unpaired surrogate U+%04X at index %d", (int) chars[from + lone], lone), null);
+        }
         return null;
+    }
+
+    /**
+     * Index (from {@code from}) of the first surrogate that is not half of a pair, or -1. Valid
+     * UTF-8 cannot hold one, but a JSON escape such as {@code \ud800} can, and such a string is
+     * not text: it cannot be written as UTF-8 (the Kafka record key) and would be a key or id that
+     * no consumer can read back.
+     */
+    private static int unpairedSurrogate(char[] chars, int from, int length) {
+        int end = from + length;
+        for (int i = from; i < end; i++) {
+            if (Character.isHighSurrogate(chars[i]) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                i++;
+            } else if (Character.isSurrogate(chars[i])) {
+                return i - from;
+            }
+        }
+        return -1;
     }
 
     private Rejection readId(JsonParser p, JsonToken t) throws IOException {
@@ -265,6 +288,12 @@ public final class PointParser {
         if (length > limits.maxIdLength()) {
             return new Rejection(DeadLetterReason.INVALID_ID, "\"id\" has " + length
                 + " characters, more than the limit of " + limits.maxIdLength(), key);
+        }
+        int lone = unpairedSurrogate(p.getTextCharacters(), p.getTextOffset(), length);
+        if (lone >= 0) {
+            return new Rejection(DeadLetterReason.INVALID_ID, String.format(
+                "\"id\" holds an unpaired surrogate U+%04X at index %d", (int) p.getTextCharacters()[p.getTextOffset()
+                    + lone], lone), key);
         }
         id = p.getText();
         return null;

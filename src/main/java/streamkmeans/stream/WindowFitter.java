@@ -22,7 +22,9 @@ import streamkmeans.engine.Workers;
  * <p>Per window:
  * <ol>
  *   <li>Fewer points than k: not fitted ({@code too_few_points}); the points get the previous
- *       model's labels, or none before the first model; the state only counts the window.</li>
+ *       model's labels, or none before the first model; the state only counts the window. A window
+ *       whose fit failed ({@link #failed}) is treated the same way, with status
+ *       {@code fit_failed}.</li>
  *   <li>A key's first model: a fresh fit (greedy K-Means++, {@code nInit} runs, optional
  *       refinement), seeding {@code kmeans++}.</li>
  *   <li>Later windows: one Lloyd run warm-started from the previous centroids, seeding
@@ -82,14 +84,10 @@ public final class WindowFitter {
         int n = points.size();
         int d = points.dimension();
         int k = settings.k();
-        if (previousOrNull != null && previousOrNull.dims() != d) {
-            throw new IllegalArgumentException("points have " + d + " features, the model of key '" + key + "' has "
-                    + previousOrNull.dims());
-        }
-        ModelState before = previousOrNull == null || previousOrNull.k() != k
-                ? ModelState.initial(d, k) : previousOrNull;
+        ModelState before = before(key, previousOrNull, d);
         if (n < k) {
-            return tooFewPoints(key, before, points, windowStart, windowEnd);
+            return notFitted(key, before, points, windowStart, windowEnd, WindowSummary.STATUS_TOO_FEW_POINTS,
+                    kmeans.backend().name(), null);
         }
         long seed = windowSeed(settings.seed(), before.windowsSeen());
         KMeansConfig config = settings.kmeansConfig(seed);
@@ -159,15 +157,43 @@ public final class WindowFitter {
         return new WindowOutcome(after, summary, labels, distances);
     }
 
-    private WindowOutcome tooFewPoints(String key, ModelState before, PointBlock points, long windowStart,
-            long windowEnd) {
+    /**
+     * The outcome of a window whose fit failed ({@link WindowSummary#STATUS_FIT_FAILED}): nothing
+     * is fitted and no backend is used. The points are labelled with the key's previous centroids
+     * (one by one in double, O(n·k·d)), or get cluster −1 before the key's first model; the state
+     * only counts the window (model version, centroids and rolling values unchanged).
+     *
+     * @param previousOrNull the key's state before this window, or null for a new key
+     * @param backend        the backend that failed last, reported in the summary
+     * @param error          why the fit failed, one short line
+     * @throws IllegalArgumentException when the points' dimension differs from the state's
+     */
+    public WindowOutcome failed(String key, ModelState previousOrNull, PointBlock points, long windowStart,
+            long windowEnd, String backend, String error) {
+        return notFitted(key, before(key, previousOrNull, points.dimension()), points, windowStart, windowEnd,
+                WindowSummary.STATUS_FIT_FAILED, backend, Objects.requireNonNull(error, "error"));
+    }
+
+    /** The state a window starts from: a new key's, or a state of another k (a restart with a new k), start afresh. */
+    private ModelState before(String key, ModelState previousOrNull, int d) {
+        if (previousOrNull != null && previousOrNull.dims() != d) {
+            throw new IllegalArgumentException("points have " + d + " features, the model of key '" + key + "' has "
+                    + previousOrNull.dims());
+        }
+        return previousOrNull == null || previousOrNull.k() != settings.k()
+                ? ModelState.initial(d, settings.k()) : previousOrNull;
+    }
+
+    /** A window that is not fitted: labels from the previous model, if any, and a summary with {@code status}. */
+    private WindowOutcome notFitted(String key, ModelState before, PointBlock points, long windowStart,
+            long windowEnd, String status, String backend, String error) {
         int n = points.size();
         int k = settings.k();
         int[] clusters = new int[n];
         float[] distances = null;
         int[] sizes = null;
         if (before.hasModel()) {
-            // n < k points: label them one by one (the backends need at least k points).
+            // One by one: too few points for a backend (it needs at least k), or no backend to trust.
             distances = new float[n];
             sizes = new int[k];
             for (int i = 0; i < n; i++) {
@@ -180,11 +206,10 @@ public final class WindowFitter {
             Arrays.fill(clusters, -1);
         }
         ModelState after = before.withWindowSkipped();
-        WindowSummary summary = new WindowSummary(key, windowStart, windowEnd, WindowSummary.STATUS_TOO_FEW_POINTS,
-                n, points.dimension(), k, kmeans.backend().name(), null, null, null, null, null,
-                boxed(after.rollingInertiaPerPoint()), null, null, boxed(after.rollingSilhouette()),
-                after.hasModel() ? rows(after.centroids(), k, points.dimension()) : null, sizes, null, null, null,
-                after.modelVersion());
+        WindowSummary summary = new WindowSummary(key, windowStart, windowEnd, status, n, points.dimension(), k,
+                backend, null, null, null, null, null, boxed(after.rollingInertiaPerPoint()), null, null,
+                boxed(after.rollingSilhouette()), after.hasModel() ? rows(after.centroids(), k, points.dimension())
+                : null, sizes, null, null, null, after.modelVersion(), error);
         return new WindowOutcome(after, summary, clusters, distances);
     }
 

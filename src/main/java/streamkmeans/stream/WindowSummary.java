@@ -7,10 +7,10 @@ import java.util.Objects;
  * The summary of one key's window: what was fitted and how good and how stable the model is. One
  * per key and window, written to the summaries topic as {@link #toJson()}.
  *
- * <p>JSON fields, in this order (DESIGN.md): {@code key, window_start, window_end, status, points,
- * dims, k, backend, seeding, iterations, converged, inertia, mean_sq_distance, rolling_inertia,
- * silhouette, silhouette_method, rolling_silhouette, centroids, cluster_sizes, drift, label_churn,
- * fit_ms, model_version}. No number is ever NaN or infinite; a value that does not exist is
+ * <p>JSON fields, in this order (DESIGN.md): {@code key, window_start, window_end, status, error,
+ * points, dims, k, backend, seeding, iterations, converged, inertia, mean_sq_distance,
+ * rolling_inertia, silhouette, silhouette_method, rolling_silhouette, centroids, cluster_sizes, drift,
+ * label_churn, fit_ms, model_version}. No number is ever NaN or infinite; a value that does not exist is
  * {@code null}: for a window that was not fitted ({@code status} other than {@code ok}) every fit
  * value, {@code drift} and {@code label_churn} for the first model of a key, {@code silhouette}
  * when it is undefined (fewer than two non-empty clusters), rolling values before they have one.
@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param windowStart      window start, epoch ms
  * @param windowEnd        window end, epoch ms (exclusive for time windows)
  * @param status           {@link #STATUS_OK} or why the window was not fitted
- *                         ({@link #STATUS_TOO_FEW_POINTS}), or {@link #STATUS_EXPIRED}
+ *                         ({@link #STATUS_TOO_FEW_POINTS}, {@link #STATUS_FIT_FAILED}), or
+ *                         {@link #STATUS_EXPIRED}
  * @param points           points in the window (all of them, also when the fit used a sample)
  * @param dims             features per point
  * @param k                clusters
@@ -50,6 +51,8 @@ import java.util.Objects;
  *                         (metrics are timed apart)
  * @param modelVersion     the version of the model the labels came from: windows fitted so far
  *                         for this key (0 when none)
+ * @param error            why the fit failed, one short line without a stack trace, for
+ *                         {@link #STATUS_FIT_FAILED}; null otherwise
  */
 public record WindowSummary(
         String key,
@@ -74,7 +77,8 @@ public record WindowSummary(
         Drift drift,
         Double labelChurn,
         Double fitMs,
-        long modelVersion) {
+        long modelVersion,
+        String error) {
 
     /** The window was fitted. */
     public static final String STATUS_OK = "ok";
@@ -88,6 +92,12 @@ public record WindowSummary(
      * version 1).
      */
     public static final String STATUS_EXPIRED = "expired";
+    /**
+     * The backend threw, and so did the CPU refit: not fitted; {@code error} says why. The points
+     * keep the previous model (the key's state is unchanged but for the window count); before a
+     * key's first model they go to the dead-letter topic as {@code fit_failed}.
+     */
+    public static final String STATUS_FIT_FAILED = "fit_failed";
 
     /**
      * How far the centroids moved since the previous window (ids matched), data units.
@@ -114,10 +124,28 @@ public record WindowSummary(
         }
     }
 
-    /** Checks that no number is NaN or infinite and that key and status are there. */
+    /** A summary without an error (every status but {@link #STATUS_FIT_FAILED}). */
+    public WindowSummary(String key, long windowStart, long windowEnd, String status, int points, int dims, int k,
+            String backend, String seeding, Integer iterations, Boolean converged, Double inertia,
+            Double meanSqDistance, Double rollingInertia, Double silhouette, String silhouetteMethod,
+            Double rollingSilhouette, float[][] centroids, int[] clusterSizes, Drift drift, Double labelChurn,
+            Double fitMs, long modelVersion) {
+        this(key, windowStart, windowEnd, status, points, dims, k, backend, seeding, iterations, converged, inertia,
+                meanSqDistance, rollingInertia, silhouette, silhouetteMethod, rollingSilhouette, centroids,
+                clusterSizes, drift, labelChurn, fitMs, modelVersion, null);
+    }
+
+    /**
+     * Checks that no number is NaN or infinite, that key and status are there, and that a failed
+     * window, and only a failed one, has its error.
+     */
     public WindowSummary {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(status, "status");
+        if (STATUS_FIT_FAILED.equals(status) != (error != null)) {
+            throw new IllegalArgumentException("a summary has an error exactly when its status is "
+                    + STATUS_FIT_FAILED + ", got status " + status + " and error " + error);
+        }
         Json.finite("inertia", inertia);
         Json.finite("mean_sq_distance", meanSqDistance);
         Json.finite("rolling_inertia", rollingInertia);
@@ -130,6 +158,11 @@ public record WindowSummary(
     /** Whether the window was fitted ({@code status} is {@code ok}). */
     public boolean fitted() {
         return STATUS_OK.equals(status);
+    }
+
+    /** Whether the backend and the CPU refit both failed on this window ({@code status} is {@code fit_failed}). */
+    public boolean failed() {
+        return STATUS_FIT_FAILED.equals(status);
     }
 
     /** The JSON object described in the class comment, one line. O(k·d). */
@@ -145,6 +178,7 @@ public record WindowSummary(
             g.writeNumberField("window_start", windowStart);
             g.writeNumberField("window_end", windowEnd);
             g.writeStringField("status", status);
+            g.writeStringField("error", error);
             g.writeNumberField("points", points);
             g.writeNumberField("dims", dims);
             g.writeNumberField("k", k);

@@ -42,6 +42,10 @@ class ClusteringFunctionTest {
         final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
 
         Run(WindowSpec windows, ClustererSettings settings) throws Exception {
+            this(new ClusteringFunction(windows, settings));
+        }
+
+        Run(ClusteringFunction function) throws Exception {
             UnregisteredMetricGroups.UnregisteredTaskMetricGroup task =
                     new UnregisteredMetricGroups.UnregisteredTaskMetricGroup() {
                         @Override
@@ -51,12 +55,16 @@ class ClusteringFunctionTest {
                         }
                     };
             harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new KeyedProcessOperator<>(new ClusteringFunction(windows, settings)), Point::key, Types.STRING,
+                    new KeyedProcessOperator<>(function), Point::key, Types.STRING,
                     new MockEnvironmentBuilder().setMetricGroup(task).build());
         }
 
         static Run open(WindowSpec windows, ClustererSettings settings) throws Exception {
-            Run run = new Run(windows, settings);
+            return open(new ClusteringFunction(windows, settings));
+        }
+
+        static Run open(ClusteringFunction function) throws Exception {
+            Run run = new Run(function);
             run.harness.open();
             return run;
         }
@@ -103,7 +111,7 @@ class ClusteringFunctionTest {
         }
     }
 
-    private static ClustererSettings.Builder settings() {
+    static ClustererSettings.Builder settings() {
         return ClustererSettings.builder(K).seed(3).refine(false).backend(Backends.Choice.CPU);
     }
 

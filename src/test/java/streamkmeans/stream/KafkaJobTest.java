@@ -1,8 +1,6 @@
 package streamkmeans.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static streamkmeans.stream.KafkaTestSupport.adjustedRandIndex;
 import static streamkmeans.stream.KafkaTestSupport.json;
@@ -10,15 +8,10 @@ import static streamkmeans.stream.KafkaTestSupport.pointJson;
 import static streamkmeans.stream.KafkaTestSupport.readAll;
 import static streamkmeans.stream.KafkaTestSupport.record;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,24 +20,20 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import streamkmeans.cli.EmbeddedKafka;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
+import streamkmeans.stream.KafkaTestSupport.Topics;
 
 /**
  * The streaming job end to end: points produced to a real (in-process) Kafka broker, the job on a
@@ -58,7 +47,6 @@ class KafkaJobTest {
     private static final int PARTITIONS = 2;
     private static final long WINDOW_MS = 1000;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-    private static final int MAX_DEAD_LETTER_PAYLOAD = DeadLetter.MAX_PAYLOAD_BYTES;
 
     private static EmbeddedKafka kafka;
     /** Start of the first window: a whole minute, ten minutes ago (recent enough for any retention). */
@@ -80,7 +68,7 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void roundTripLabelsEveryPointOnceAndRecoversTheBlobs() throws Exception {
-        Topics topics = Topics.create("round-trip");
+        Topics topics = topics("round-trip");
         // One partition: each window holds its points in stream order, so the run is reproducible.
         // On these blobs (5 in 5-d, at least 7 apart) the seeded fit needs three Lloyd passes.
         KeyStream stream = new KeyStream("default", Blobs.stationary(5, 5, 2).sample(10_000), 2000);
@@ -131,7 +119,7 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void driftingCentresAreTrackedWithStableIdsAndMeasuredDrift() throws Exception {
-        Topics topics = Topics.create("drift");
+        Topics topics = topics("drift");
         int perWindow = 2000;
         int windows = 5;
         double movePerWindow = 0.5;
@@ -182,7 +170,7 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void severalKeysKeepSeparateModels() throws Exception {
-        Topics topics = Topics.create("keys");
+        Topics topics = topics("keys");
         List<KeyStream> streams = List.of(
                 new KeyStream("a", Blobs.stationary(2, 3, 6).sample(3000), 1000),
                 new KeyStream("b", Blobs.stationary(3, 3, 5).sample(3000), 1000),
@@ -224,91 +212,9 @@ class KafkaJobTest {
     }
 
     @Test
-    @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void badRecordsDimensionMismatchAndLatePointsBecomeDeadLetters(@TempDir Path savepoints) throws Exception {
-        Topics topics = Topics.create("bad-json", Map.of("max.message.bytes", String.valueOf(4 << 20)));
-        KeyStream stream = new KeyStream("default", Blobs.stationary(2, 3, 6).sample(4000), 1000);
-        Map<Integer, String> expected = new HashMap<>();
-        List<ProducerRecord<byte[], byte[]>> phase1 = withCorpus(topics.points(),
-                stream.records(topics.points(), i -> i % PARTITIONS), corpus(".json"), 97, expected);
-        // Behind the key's first points in the same partition, so its dimension (2) is already fixed.
-        phase1.add(record(topics.points(), 0, "default",
-                pointJson("default", "wide", base + 3500, new float[] {1, 2, 3})));
-        byte[] late = pointJson("default", "late", base + 500, new float[] {0, 0});
-        Map<String, Object> bigRecords = Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20);
-
-        StreamExecutionEnvironment env = KafkaTestSupport.environment(PARALLELISM, Duration.ZERO);
-        ClusteringJob.build(env, job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(3))
-                .bounded(false).delivery(Delivery.AT_LEAST_ONCE).build());
-        JobClient job = env.executeAsync("bad input");
-        List<RecordMetadata> written = new ArrayList<>();
-        boolean stopped = false;
-        try {
-            written.addAll(KafkaTestSupport.produce(kafka.bootstrapServers(), phase1, bigRecords));
-            // The first window is fitted once the watermark has passed it: a point of it is now late.
-            KafkaTestSupport.awaitRecords(kafka.bootstrapServers(), topics.summaries(), 1, s -> true, READ_TIMEOUT);
-            written.addAll(KafkaTestSupport.produce(kafka.bootstrapServers(),
-                    List.of(record(topics.points(), 0, "default", late))));
-            KafkaTestSupport.awaitRecords(kafka.bootstrapServers(), topics.deadLetters(), 1,
-                    d -> "late".equals(d.path("reason").asText()), READ_TIMEOUT);
-            // Drain: the end of event time fits the windows still open, then the job stops.
-            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(60, TimeUnit.SECONDS);
-            stopped = true;
-        } finally {
-            if (!stopped) {
-                job.cancel();
-            }
-        }
-
-        List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>(phase1);
-        sent.add(record(topics.points(), 0, "default", late));
-        expected.put(phase1.size() - 1, DeadLetterReason.DIMENSION_MISMATCH.code());
-        expected.put(phase1.size(), DeadLetterReason.LATE.code());
-        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
-        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT),
-                stream.ids());
-        assertEquals(sent.size(), labels.size() + deadLetters.size(), "every record is a label or a dead letter");
-        assertDeadLetters(deadLetters, topics.points(), sent, written, expected);
-        for (JsonNode s : summariesByWindow(topics, "default", stream.windows())) {
-            assertEquals(1000, s.path("points").asInt(), "the window holds its valid points only: " + s);
-        }
-    }
-
-    @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void csvBadRecordsBecomeDeadLettersWithTheirReasons() throws Exception {
-        Topics topics = Topics.create("bad-csv");
-        Blobs.Sample sample = Blobs.stationary(2, 3, 6).sample(600);
-        List<ProducerRecord<byte[], byte[]>> points = new ArrayList<>();
-        for (int i = 0; i < sample.size(); i++) {
-            float[] x = sample.points().point(i);
-            String row = "default," + (base + i * WINDOW_MS / 300) + "," + x[0] + "," + x[1];
-            points.add(record(topics.points(), i % PARTITIONS, null, row.getBytes(StandardCharsets.UTF_8)));
-        }
-        Map<Integer, String> expected = new HashMap<>();
-        List<ProducerRecord<byte[], byte[]>> records = withCorpus(topics.points(), points, corpus(".csv"), 29,
-                expected);
-        List<RecordMetadata> written = produce(records);
-
-        run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(3)).format(PointFormat.csv())
-                .build(), Duration.ZERO);
-
-        List<JsonNode> labels = json(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT));
-        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
-        assertEquals(600, labels.size());
-        assertEquals(records.size(), labels.size() + deadLetters.size());
-        assertDeadLetters(deadLetters, topics.points(), records, written, expected);
-        double ari = adjustedRandIndex(sample.labels(), labels.stream()
-                .sorted((p, q) -> Long.compare(p.path("ts").asLong(), q.path("ts").asLong()))
-                .mapToInt(l -> l.path("cluster").asInt()).toArray());
-        assertTrue(ari >= 0.99, "adjusted Rand index " + ari);
-    }
-
-    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void exactlyOnceWithCheckpointsWritesEveryOutputOnce() throws Exception {
-        Topics topics = Topics.create("exactly-once");
+        Topics topics = topics("exactly-once");
         KeyStream stream = new KeyStream("default", Blobs.stationary(4, 3, 2).sample(12_000), 1000);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(stream.records(topics.points(),
                 i -> i % PARTITIONS));
@@ -343,43 +249,84 @@ class KafkaJobTest {
         assertTrue(deadLetters.stream().allMatch(d -> d.path("reason").asText().equals("invalid_json")));
     }
 
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void backendFailuresNeverFailTheJobAndEveryPointIsStillALabelOrADeadLetter() throws Exception {
+        Topics topics = topics("fit-failures");
+        // Key steady: windows of 600 to 605 points. The backend throws on odd windows; the CPU refit
+        // throws too on 603, the fourth. Key fresh: its first window (301 points) fails on both.
+        int[] steady = {600, 601, 602, 603, 604, 605};
+        int[] fresh = {301, 300};
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(windowRecords(topics, "steady", steady, 0));
+        records.addAll(windowRecords(topics, "fresh", fresh, 1));
+        produce(records);
+        FaultyLloydBackend.Fault device = n -> n % 2 == 1 ? new IllegalStateException("injected device fault") : null;
+        FaultyLloydBackend.Fault cpu = n -> n == 603 || n == 301 ? new IllegalStateException("injected cpu fault")
+                : null;
+        ClustererSettings clusterer = clusterer(3);
+        WindowSpec windows = WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS));
+
+        StreamExecutionEnvironment env = KafkaTestSupport.environment(PARALLELISM, Duration.ZERO);
+        ClusteringJob.build(env, job(topics, windows, clusterer).build(), new ClusteringFunction(windows, clusterer,
+                FaultyLloydBackend.factory("gpu", device), FaultyLloydBackend.factory("cpu", cpu)));
+        env.execute(topics.name());
+
+        List<JsonNode> labels = json(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT));
+        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
+        assertEquals(records.size(), labels.size() + deadLetters.size(), "every record a label or a dead letter");
+        assertEquals(301, deadLetters.size(), "the points of fresh's failed first window");
+        Set<String> deadIds = new HashSet<>();
+        for (JsonNode d : deadLetters) {
+            assertEquals("fit_failed", d.path("reason").asText(), d.toString());
+            assertEquals("fresh", d.path("key").asText());
+            assertTrue(d.path("message").asText().contains("injected cpu fault"), d.toString());
+            deadIds.add(KafkaTestSupport.JSON.readTree(d.path("payload").asText()).path("id").asText());
+        }
+        assertEquals(301, deadIds.size());
+        assertTrue(deadIds.contains("fresh-0") && deadIds.contains("fresh-300"));
+
+        List<JsonNode> summaries = json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT));
+        List<JsonNode> steadySummaries = summariesByWindow(summaries, "steady", steady.length);
+        assertEquals(List.of("ok", "ok", "ok", "fit_failed", "ok", "ok"),
+                steadySummaries.stream().map(s -> s.path("status").asText()).toList());
+        assertEquals(List.of("gpu", "cpu", "gpu", "cpu", "gpu", "cpu"),
+                steadySummaries.stream().map(s -> s.path("backend").asText()).toList(), "odd windows on the CPU");
+        assertEquals(List.of(1L, 2L, 3L, 3L, 4L, 5L),
+                steadySummaries.stream().map(s -> s.path("model_version").asLong()).toList(),
+                "the failed window keeps the version of the model before it");
+        JsonNode failed = steadySummaries.get(3);
+        assertEquals("gpu backend: IllegalStateException: injected device fault; cpu refit: IllegalStateException:"
+                + " injected cpu fault", failed.path("error").asText());
+        assertEquals(steadySummaries.get(2).path("centroids"), failed.path("centroids"), "the previous model");
+        assertTrue(steadySummaries.get(4).path("error").isNull());
+        assertEquals("warm", steadySummaries.get(4).path("seeding").asText());
+        List<JsonNode> freshSummaries = summariesByWindow(summaries, "fresh", fresh.length);
+        assertEquals("fit_failed", freshSummaries.get(0).path("status").asText());
+        assertTrue(freshSummaries.get(0).path("centroids").isNull());
+        assertEquals("kmeans++", freshSummaries.get(1).path("seeding").asText(), "fresh's first model");
+        assertEquals(1, freshSummaries.get(1).path("model_version").asLong());
+
+        long start = base + 3 * WINDOW_MS;
+        for (JsonNode label : labels) {
+            if (label.path("window_start").asLong() == start && label.path("key").asText().equals("steady")) {
+                assertEquals(3, label.path("model_version").asLong(), "labelled by the previous model: " + label);
+                assertTrue(label.path("cluster").asInt() >= 0);
+            }
+        }
+        assertEquals(603, labels.stream().filter(l -> l.path("window_start").asLong() == start
+                && l.path("key").asText().equals("steady")).count());
+    }
+
     // ---- the job ----
 
     /** The four topics of one test, named after it, two partitions each. */
-    private record Topics(String name, String points, String labels, String summaries, String deadLetters) {
-        static Topics create(String name) {
-            return create(name, Map.of());
-        }
-
-        /** Creates the topics; {@code pointsConfig} are topic settings of the points topic. */
-        static Topics create(String name, Map<String, String> pointsConfig) {
-            Topics t = new Topics(name, name + "-points", name + "-labels", name + "-summaries",
-                    name + "-dead-letters");
-            try {
-                KafkaTestSupport.createTopic(kafka.bootstrapServers(), t.points(), PARTITIONS, pointsConfig);
-            } catch (Exception e) {
-                throw new AssertionError("cannot create " + t.points(), e);
-            }
-            kafka.createTopics(PARTITIONS, t.points(), t.labels(), t.summaries(), t.deadLetters());
-            return t;
-        }
+    private static Topics topics(String name) {
+        return Topics.create(kafka, name, PARTITIONS, Map.of());
     }
 
-    /** A bounded job over the test's topics, exactly-once sinks, its own group and transactional ids. */
+    /** A bounded exactly-once job over the test's topics. */
     private static JobSettings.Builder job(Topics topics, WindowSpec windows, ClustererSettings clusterer) {
-        return JobSettings.builder()
-                .kafka(Map.of("bootstrap.servers", kafka.bootstrapServers()))
-                .inputTopic(topics.points())
-                .labelsTopic(topics.labels())
-                .summariesTopic(topics.summaries())
-                .deadLetterTopic(topics.deadLetters())
-                .groupId(topics.name())
-                .transactionalIdPrefix(topics.name())
-                .windows(windows)
-                .clusterer(clusterer)
-                .delivery(Delivery.EXACTLY_ONCE)
-                .bounded(true)
-                .startFromEarliest(true);
+        return topics.job(kafka.bootstrapServers(), windows, clusterer);
     }
 
     private static ClustererSettings clusterer(int k) {
@@ -456,41 +403,23 @@ class KafkaJobTest {
         }
     }
 
-    /** The bad-input corpus files with this extension (the folder is the expected reason). */
-    private static List<Path> corpus(String extension) throws IOException, URISyntaxException {
-        Path root = Path.of(KafkaJobTest.class.getResource("/bad-input").toURI());
-        try (Stream<Path> files = Files.walk(root)) {
-            List<Path> out = files.filter(p -> p.getFileName().toString().endsWith(extension)).sorted().toList();
-            assertFalse(out.isEmpty(), "no " + extension + " files in " + root);
-            return out;
-        }
-    }
-
     /**
-     * The points with the corpus files in among them: file {@code c} after point
-     * {@code (c + 1) · every} (the rest at the end), partitions alternating. {@code expected}
-     * receives the index of each corpus record in the result and its expected reason.
+     * Points of {@code key} in the JSON format, {@code sizes[w]} in window {@code w} (event times
+     * spread over it), ids {@code key-i}, all on {@code partition}.
      */
-    private static List<ProducerRecord<byte[], byte[]>> withCorpus(String topic,
-            List<ProducerRecord<byte[], byte[]>> points, List<Path> corpus, int every, Map<Integer, String> expected)
-            throws IOException {
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(points.size() + corpus.size());
-        int c = 0;
-        for (int i = 0; i < points.size() || c < corpus.size(); i++) {
-            if (i < points.size()) {
-                out.add(points.get(i));
-            }
-            if (c < corpus.size() && (i % every == every - 1 || i >= points.size())) {
-                expected.put(out.size(), reasonOf(corpus.get(c)));
-                out.add(record(topic, c % PARTITIONS, null, Files.readAllBytes(corpus.get(c))));
-                c++;
+    private static List<ProducerRecord<byte[], byte[]>> windowRecords(Topics topics, String key, int[] sizes,
+            int partition) {
+        Blobs.Sample sample = Blobs.stationary(2, 3, 7).sample(Arrays.stream(sizes).sum());
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        int i = 0;
+        for (int w = 0; w < sizes.length; w++) {
+            for (int j = 0; j < sizes[w]; j++, i++) {
+                long ts = base + w * WINDOW_MS + j * WINDOW_MS / sizes[w];
+                out.add(record(topics.points(), partition, key, pointJson(key, key + "-" + i, ts,
+                        sample.points().point(i))));
             }
         }
         return out;
-    }
-
-    private static String reasonOf(Path corpusFile) {
-        return corpusFile.getParent().getFileName().toString();
     }
 
     // ---- the output ----
@@ -527,42 +456,6 @@ class KafkaJobTest {
         }
         assertEquals(starts, List.copyOf(byStart.keySet()), "one summary per window of key " + key);
         return List.copyOf(byStart.values());
-    }
-
-    /**
-     * One dead letter for each expected record (found by partition and offset) with its reason,
-     * source topic and, for parser rejections, its original bytes; none for any other record.
-     */
-    private static void assertDeadLetters(List<JsonNode> deadLetters, String topic,
-            List<ProducerRecord<byte[], byte[]>> sent, List<RecordMetadata> written, Map<Integer, String> expected) {
-        Map<String, Integer> byOffset = new HashMap<>();
-        expected.keySet().forEach(i -> byOffset.put(written.get(i).partition() + ":" + written.get(i).offset(), i));
-        assertEquals(expected.size(), deadLetters.size(), "dead letters");
-        Set<Integer> seen = new HashSet<>();
-        for (JsonNode d : deadLetters) {
-            Integer index = byOffset.get(d.path("partition").asInt() + ":" + d.path("offset").asLong());
-            assertNotNull(index, "a dead letter for a record that was not bad: " + d);
-            assertTrue(seen.add(index), "two dead letters for one record: " + d);
-            String reason = expected.get(index);
-            assertEquals(reason, d.path("reason").asText(), d.toString());
-            assertEquals(topic, d.path("topic").asText());
-            boolean parserRejection = !reason.equals(DeadLetterReason.DIMENSION_MISMATCH.code())
-                    && !reason.equals(DeadLetterReason.LATE.code());
-            if (parserRejection) {
-                assertPayload(sent.get(index).value(), d);
-            }
-        }
-    }
-
-    private static void assertPayload(byte[] original, JsonNode deadLetter) {
-        byte[] payload = "base64".equals(deadLetter.path("payload_encoding").asText())
-                ? Base64.getDecoder().decode(deadLetter.path("payload").asText())
-                : deadLetter.path("payload").asText().getBytes(StandardCharsets.UTF_8);
-        assertEquals(original.length, deadLetter.path("payload_bytes").asInt());
-        assertEquals(original.length > MAX_DEAD_LETTER_PAYLOAD, deadLetter.path("payload_truncated").asBoolean());
-        assertTrue(Arrays.equals(payload, 0, payload.length, original, 0, payload.length)
-                && (payload.length == original.length || payload.length <= MAX_DEAD_LETTER_PAYLOAD),
-                "the original bytes of " + deadLetter.path("reason").asText());
     }
 
     private static float[][] centroids(JsonNode summary) {

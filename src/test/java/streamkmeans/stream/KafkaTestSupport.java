@@ -28,6 +28,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import streamkmeans.cli.EmbeddedKafka;
 
 /**
  * Kafka and Flink helpers of the end-to-end tests: producing with checked acknowledgements,
@@ -161,6 +162,53 @@ public final class KafkaTestSupport {
                 }
             }
             return out;
+        }
+    }
+
+    /**
+     * The four topics of one test, named after it.
+     *
+     * @param name        the test's name, also its consumer group and transactional id prefix
+     * @param points      input topic
+     * @param labels      labels topic
+     * @param summaries   window summaries topic
+     * @param deadLetters dead-letter topic
+     */
+    record Topics(String name, String points, String labels, String summaries, String deadLetters) {
+        /**
+         * Creates the topics with {@code partitions} each and waits until they answer;
+         * {@code pointsConfig} are topic settings of the points topic (such as {@code max.message.bytes}).
+         */
+        static Topics create(EmbeddedKafka kafka, String name, int partitions, Map<String, String> pointsConfig) {
+            Topics t = new Topics(name, name + "-points", name + "-labels", name + "-summaries",
+                    name + "-dead-letters");
+            try {
+                createTopic(kafka.bootstrapServers(), t.points(), partitions, pointsConfig);
+            } catch (InterruptedException | ExecutionException e) {
+                throw new AssertionError("cannot create " + t.points(), e);
+            }
+            kafka.createTopics(partitions, t.points(), t.labels(), t.summaries(), t.deadLetters());
+            return t;
+        }
+
+        /**
+         * A bounded job over these topics from the earliest offsets, exactly-once sinks, the
+         * test's own group and transactional ids.
+         */
+        JobSettings.Builder job(String bootstrap, WindowSpec windows, ClustererSettings clusterer) {
+            return JobSettings.builder()
+                    .kafka(Map.of("bootstrap.servers", bootstrap))
+                    .inputTopic(points)
+                    .labelsTopic(labels)
+                    .summariesTopic(summaries)
+                    .deadLetterTopic(deadLetters)
+                    .groupId(name)
+                    .transactionalIdPrefix(name)
+                    .windows(windows)
+                    .clusterer(clusterer)
+                    .delivery(Delivery.EXACTLY_ONCE)
+                    .bounded(true)
+                    .startFromEarliest(true);
         }
     }
 

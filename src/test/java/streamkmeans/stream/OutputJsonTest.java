@@ -26,7 +26,7 @@ class OutputJsonTest {
         JsonNode json = MAPPER.readTree(s.toJson());
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
-        assertEquals(List.of("key", "window_start", "window_end", "status", "points", "dims", "k", "backend",
+        assertEquals(List.of("key", "window_start", "window_end", "status", "error", "points", "dims", "k", "backend",
                 "seeding", "iterations", "converged", "inertia", "mean_sq_distance", "rolling_inertia", "silhouette",
                 "silhouette_method", "rolling_silhouette", "centroids", "cluster_sizes", "drift", "label_churn",
                 "fit_ms", "model_version"), names);
@@ -37,6 +37,7 @@ class OutputJsonTest {
         assertEquals("{\"per_cluster\":[0.5,1.5],\"max\":1.5,\"mean\":1.0}", json.get("drift").toString());
         assertEquals(true, json.get("rolling_silhouette").isNull());
         assertEquals(7, json.get("model_version").asLong());
+        assertEquals(true, json.get("error").isNull(), "only a failed window has an error");
         assertArrayEquals(s.toJson().getBytes(StandardCharsets.UTF_8), s.toJsonBytes());
     }
 

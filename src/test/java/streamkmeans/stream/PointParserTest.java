@@ -9,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -34,40 +32,59 @@ class PointParserTest {
 
     // ------------------------------------------------------------------ the bad-input corpus
 
-    static Path corpus() throws URISyntaxException {
-        return Paths.get(PointParserTest.class.getResource("/bad-input").toURI());
-    }
-
-    static List<Path> corpusFiles() throws IOException, URISyntaxException {
-        try (Stream<Path> files = Files.walk(corpus())) {
-            return files.filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".csv"))
-                .sorted().collect(Collectors.toList());
-        }
-    }
-
     @TestFactory
-    Stream<DynamicTest> everyCorpusFileGetsTheReasonOfItsFolder() throws Exception {
-        Path root = corpus();
-        return corpusFiles().stream().map(file -> DynamicTest.dynamicTest(root.relativize(file).toString(), () -> {
-            DeadLetterReason expected = DeadLetterReason.fromCode(file.getParent().getFileName().toString());
-            PointParser parser = file.toString().endsWith(".csv") ? CSV : JSON;
-            ParseResult result = parser.parse(Files.readAllBytes(file), "points", 3, 42L);
-            Rejection r = assertInstanceOf(Rejection.class, result, file.toString());
-            assertEquals(expected, r.reason(), r.message());
+    Stream<DynamicTest> everyCorpusCaseGetsExactlyItsReason() {
+        return BadInputCorpus.cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            PointParser parser = c.csv() ? CSV : JSON;
+            ParseResult result = parser.parse(c.value(), "points", 3, 42L);
+            if (c.jobStage()) {
+                // Rejected by the job, not the parser: a valid point of key default at event time 1000.
+                Point p = assertInstanceOf(Point.class, result, c.name());
+                assertEquals("default", p.key());
+                assertEquals(1000L, p.ts());
+                return;
+            }
+            Rejection r = assertInstanceOf(Rejection.class, result, c.name());
+            assertEquals(c.reason(), r.reason(), r.message());
             assertFalse(r.message().isBlank());
+            assertFalse(r.message().contains("\n"), "one line: " + r.message());
+            assertTrue(r.message().length() < 300, "short: " + r.message());
         }));
     }
 
     @Test
-    void corpusCoversEveryParserReasonWithAtLeast25Cases() throws Exception {
-        List<Path> files = corpusFiles();
-        assertTrue(files.size() >= 25, "corpus has " + files.size() + " cases");
-        Set<DeadLetterReason> covered = files.stream()
-            .map(f -> DeadLetterReason.fromCode(f.getParent().getFileName().toString()))
+    void corpusCoversEveryReasonButFitFailuresWithAtLeast25Cases() {
+        List<BadInputCorpus.Case> cases = BadInputCorpus.cases();
+        assertTrue(cases.size() >= 25, "corpus has " + cases.size() + " cases");
+        Set<DeadLetterReason> covered = cases.stream().map(BadInputCorpus.Case::reason)
             .collect(Collectors.toCollection(() -> EnumSet.noneOf(DeadLetterReason.class)));
-        Set<DeadLetterReason> parserReasons = EnumSet.complementOf(
-            EnumSet.of(DeadLetterReason.DIMENSION_MISMATCH, DeadLetterReason.LATE));
-        assertEquals(parserReasons, covered);
+        assertEquals(EnumSet.complementOf(EnumSet.of(DeadLetterReason.FIT_FAILED)), covered,
+            "fit_failed comes from a backend failure, not from input (FitFailureTest)");
+        for (BadInputCorpus.Case c : cases) {
+            assertEquals(c.jobStage(), c.reason() == DeadLetterReason.DIMENSION_MISMATCH
+                || c.reason() == DeadLetterReason.LATE, c.name());
+        }
+    }
+
+    @Test
+    void theManifestListsEveryFileAndEachCaseIsNamedAfterItsReasonAndFormat() throws IOException {
+        Path root = BadInputCorpus.root();
+        Set<String> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).map(f -> root.relativize(f).toString().replace('\\', '/'))
+                .filter(f -> !f.equals("README.md") && !f.equals("manifest.json"))
+                .collect(Collectors.toSet());
+        }
+        Set<String> listed = new java.util.HashSet<>();
+        for (BadInputCorpus.Case c : BadInputCorpus.cases()) {
+            assertTrue(listed.add(c.name()), "listed twice: " + c.name());
+            assertTrue(c.name().startsWith(c.reason().code() + "/"), c.name() + " is not in its reason's folder");
+            assertTrue(c.name().endsWith("." + c.format()), c.name() + " is not named after its format");
+            assertTrue(c.format().equals("json") || c.format().equals("csv"), c.name());
+            assertEquals(!c.generated(), files.contains(c.name()), c.name() + ": a file exactly when not generated");
+        }
+        files.removeAll(listed);
+        assertEquals(Set.of(), files, "files the manifest does not list");
     }
 
     // ------------------------------------------------------------------ valid JSON
@@ -91,6 +108,13 @@ class PointParserTest {
         assertFalse(p.hasTimestamp());
         assertEquals(99L, p.eventTime(99L));
         assertArrayEquals(new float[] {1f}, p.features());
+    }
+
+    @Test
+    void anEscapedSurrogatePairIsOneCharacterOfAKeyOrId() {
+        Point p = point(JSON, "{\"key\":\"k\\ud83d\\ude00\",\"id\":\"\\ud83d\\ude00\",\"features\":[1]}");
+        assertEquals("k\ud83d\ude00", p.key());
+        assertEquals("\ud83d\ude00", p.id());
     }
 
     @Test
