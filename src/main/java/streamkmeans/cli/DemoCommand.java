@@ -27,6 +27,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import streamkmeans.engine.Backends;
 import streamkmeans.stream.ClusteringJob;
 import streamkmeans.stream.JobSettings;
 
@@ -91,6 +92,8 @@ public final class DemoCommand implements Callable<Integer> {
             job.window = "2s";
         }
         Duration interval = RunCommand.checkpointInterval(spec, checkpointInterval);
+        // Before the broker starts: the demo's job runs in this JVM, on this machine's GPU or none.
+        Backends.check(job.backend(spec));
         long durationMillis = duration == null ? 0 : Options.duration(spec, "--duration", duration).toMillis();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

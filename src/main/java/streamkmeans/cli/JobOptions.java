@@ -97,6 +97,11 @@ public final class JobOptions {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(names = "--gpu-device", paramLabel = "N",
+            description = "CUDA device of the GPU backend when Flink's external resource 'gpu' assigns none "
+                    + "(default: device 0, or -Dstreamkmeans.gpu.device).")
+    Integer gpuDevice;
+
     @Option(names = "--n-init", defaultValue = "3", description = "Seeded runs of a first fit or reseed (default: ${DEFAULT-VALUE}).")
     int nInit;
 
@@ -184,8 +189,8 @@ public final class JobOptions {
                     .backend(Backends.Choice.parse(backend))
                     .keyMetrics(keyMetrics)
                     .keyTtl(parseKeyTtl(keyTtl))
+                    .gpuDevice(gpuDevice == null ? ClustererSettings.DEFAULT_GPU_DEVICE : gpuDevice)
                     .build();
-            Backends.check(clusterer.backend());
             Duration idle = "0".equals(idleness.trim()) ? Duration.ZERO : WindowSpec.parseDuration(idleness);
             return JobSettings.builder()
                     .kafka(kafka)
@@ -205,6 +210,15 @@ public final class JobOptions {
                     .delivery(Delivery.parse(delivery))
                     .transactionalIdPrefix(transactionalIdPrefix)
                     .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The {@code --backend} choice. */
+    Backends.Choice backend(CommandSpec spec) {
+        try {
+            return Backends.Choice.parse(backend);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -17,6 +17,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
+import streamkmeans.engine.Backends;
 import streamkmeans.engine.Simd;
 
 /**
@@ -145,7 +146,7 @@ public final class Main implements Callable<Integer> {
 
     private static int failed(Exception ex, CommandLine cmd, ParseResult parsed) {
         String name = cmd.getCommandSpec().qualifiedName();
-        if (ex instanceof InputException) {
+        if (ex instanceof InputException || ex instanceof Backends.BackendUnavailableException) {
             cmd.getErr().println(name + ": " + ex.getMessage());
             return USER_ERROR;
         }

@@ -1,6 +1,7 @@
 package streamkmeans.stream;
 
 import java.io.Serializable;
+import java.util.OptionalInt;
 import streamkmeans.engine.LloydBackend;
 import streamkmeans.engine.Workers;
 
@@ -12,6 +13,9 @@ import streamkmeans.engine.Workers;
 @FunctionalInterface
 interface BackendFactory extends Serializable {
 
-    /** A new backend on {@code workers}; the caller closes it. */
-    LloydBackend open(Workers workers);
+    /**
+     * A new backend on {@code workers}; an accelerator backend on {@code device} (a device ordinal,
+     * empty for its default). The caller closes it.
+     */
+    LloydBackend open(Workers workers, OptionalInt device);
 }

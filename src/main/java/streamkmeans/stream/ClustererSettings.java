@@ -40,6 +40,10 @@ import streamkmeans.engine.Refinement;
  *                             newest point is this much older than the watermark has its pending
  *                             windows fitted and then all of its state dropped (see
  *                             {@link ClusteringFunction}); at least the window size (time windows)
+ * @param gpuDevice            CUDA device ordinal of the GPU backend when Flink's external
+ *                             resource {@code gpu} assigns none to the task;
+ *                             {@link #DEFAULT_GPU_DEVICE} for the GPU backend's own default
+ *                             (device 0, or the {@code streamkmeans.gpu.device} system property)
  */
 public record ClustererSettings(
         int k,
@@ -57,9 +61,12 @@ public record ClustererSettings(
         int fitThreads,
         Backends.Choice backend,
         int keyMetrics,
-        long keyTtlMillis) implements Serializable {
+        long keyTtlMillis,
+        int gpuDevice) implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    /** {@link #gpuDevice()} when none is given. */
+    public static final int DEFAULT_GPU_DEVICE = -1;
 
     /** When each point's label is emitted. */
     public enum LabelMode {
@@ -122,6 +129,9 @@ public record ClustererSettings(
             throw new IllegalArgumentException("key TTL must be >= 0 (0: keys never expire), got " + keyTtlMillis
                     + " ms");
         }
+        if (gpuDevice < DEFAULT_GPU_DEVICE) {
+            throw new IllegalArgumentException("GPU device must be >= 0, got " + gpuDevice);
+        }
     }
 
     /** Whether idle keys expire ({@link #keyTtlMillis()} positive). */
@@ -158,7 +168,7 @@ public record ClustererSettings(
                 .refine(refine).reseedFactor(reseedFactor).halfLifeWindows(halfLifeWindows)
                 .silhouetteExactLimit(silhouetteExactLimit).silhouetteSample(silhouetteSample)
                 .maxFitPoints(maxFitPoints).labelMode(labelMode).fitThreads(fitThreads).backend(backend)
-                .keyMetrics(keyMetrics).keyTtl(Duration.ofMillis(keyTtlMillis));
+                .keyMetrics(keyMetrics).keyTtl(Duration.ofMillis(keyTtlMillis)).gpuDevice(gpuDevice);
     }
 
     /** The local search of a fresh fit: {@link KMeansConfig#DEFAULT_REFINEMENT} or {@link Refinement#NONE}. */
@@ -195,6 +205,7 @@ public record ClustererSettings(
         private Backends.Choice backend = Backends.Choice.AUTO;
         private int keyMetrics = 10;
         private long keyTtlMillis;
+        private int gpuDevice = DEFAULT_GPU_DEVICE;
 
         private Builder(int k) {
             this.k = k;
@@ -281,11 +292,17 @@ public record ClustererSettings(
             return this;
         }
 
+        /** CUDA device ordinal for the GPU backend, or {@link #DEFAULT_GPU_DEVICE}. */
+        public Builder gpuDevice(int v) {
+            gpuDevice = v;
+            return this;
+        }
+
         /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
         public ClustererSettings build() {
             return new ClustererSettings(k, nInit, seed, maxIterations, tolerance, refine, reseedFactor,
                     halfLifeWindows, silhouetteExactLimit, silhouetteSample, maxFitPoints, labelMode, fitThreads,
-                    backend, keyMetrics, keyTtlMillis);
+                    backend, keyMetrics, keyTtlMillis, gpuDevice);
         }
     }
 }

@@ -1,10 +1,13 @@
 package streamkmeans.stream;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
+import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -99,6 +102,8 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("clusterer-dead-letters", TypeInformation.of(DeadLetter.class));
 
+    /** Flink's external resource name of the GPUs (flink-conf {@code external-resources: gpu}). */
+    static final String GPU_RESOURCE = "gpu";
     private static final int FIT_TIME_SAMPLES = 1024;
 
     private final WindowSpec windows;
@@ -137,14 +142,13 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     private transient int backendCode;
 
     /**
-     * A clusterer of {@code windows} with {@code settings}.
-     *
-     * @throws Backends.BackendUnavailableException when the settings ask for a backend that this
-     *         build or machine cannot run (checked here, where the job is built, to fail early)
+     * A clusterer of {@code windows} with {@code settings}. The backend is opened on the task
+     * manager ({@link #open}), which fails the task with {@link Backends.BackendUnavailableException}
+     * when {@code --backend gpu} finds no usable GPU there; a client that submits the job needs none.
      */
     public ClusteringFunction(WindowSpec windows, ClustererSettings settings) {
-        this(windows, settings, workers -> Backends.open(settings.backend(), workers), CpuLloydBackend::new);
-        Backends.check(settings.backend());
+        this(windows, settings, (workers, device) -> Backends.open(settings.backend(), workers, device),
+                (workers, device) -> new CpuLloydBackend(workers));
     }
 
     /**
@@ -158,6 +162,25 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         settings.checkKeyTtlCovers(windows);
         this.backends = Objects.requireNonNull(backends, "backends");
         this.cpuBackends = Objects.requireNonNull(cpuBackends, "cpuBackends");
+    }
+
+    /**
+     * The GPU of subtask {@code subtask}: one of the devices that Flink's external resource
+     * {@value #GPU_RESOURCE} gives its task manager (property {@code index}, as Flink's GPU driver
+     * reports them), the subtasks spread round-robin over them in ascending index order; else
+     * {@code configured} ({@code --gpu-device}) when given; else empty, the GPU backend's default.
+     * Resources without a numeric {@code index} are ignored.
+     */
+    static OptionalInt gpuDevice(Collection<ExternalResourceInfo> assigned, int subtask, int configured) {
+        int[] indices = assigned.stream()
+                .map(info -> info.getProperty("index").orElse(""))
+                .filter(index -> index.matches("\\d{1,9}"))
+                .mapToInt(Integer::parseInt)
+                .distinct().sorted().toArray();
+        if (indices.length > 0) {
+            return OptionalInt.of(indices[subtask % indices.length]);
+        }
+        return configured == ClustererSettings.DEFAULT_GPU_DEVICE ? OptionalInt.empty() : OptionalInt.of(configured);
     }
 
     @Override
@@ -180,7 +203,8 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         }
 
         workers = Workers.create(settings.fitThreads());
-        backend = backends.open(workers);
+        backend = backends.open(workers, gpuDevice(getRuntimeContext().getExternalResourceInfos(GPU_RESOURCE),
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), settings.gpuDevice()));
         fitter = new FailSafeFitter(settings, backend, cpuBackends, workers);
         backendCode = backendCode(backend.name());
         registerMetrics(getRuntimeContext().getMetricGroup());

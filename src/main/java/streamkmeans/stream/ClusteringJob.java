@@ -17,6 +17,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.types.Either;
@@ -24,6 +25,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import streamkmeans.engine.Backends;
 
 /**
  * The streaming job's topology:
@@ -46,8 +48,17 @@ public final class ClusteringJob {
     private ClusteringJob() {
     }
 
-    /** Adds the job to {@code env}; call {@code env.execute(name)} afterwards. */
+    /**
+     * Adds the job to {@code env}; call {@code env.execute(name)} afterwards.
+     *
+     * @throws Backends.BackendUnavailableException when the job runs in this JVM ({@code env} is
+     *         local) and asks for a backend that cannot run here; a job submitted to a cluster is
+     *         checked where it runs, on the task managers
+     */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+        if (env instanceof LocalStreamEnvironment) {
+            Backends.check(settings.clusterer().backend());
+        }
         build(env, settings, new ClusteringFunction(settings.windows(), settings.clusterer()));
     }
 

@@ -1,6 +1,7 @@
 package streamkmeans.stream;
 
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -87,7 +88,7 @@ final class FailSafeFitter {
             warnOnce("primary:" + e.getClass().getName(), e, "Window fit of key '" + key + "' failed on the "
                     + primaryFailure + "; the window is refitted on the CPU. Further failures of this kind are"
                     + " counted in cpuRefits (or fitFailures), not logged");
-            try (LloydBackend backend = cpu.open(workers)) {
+            try (LloydBackend backend = cpu.open(workers, OptionalInt.empty())) {
                 WindowFitter refit = new WindowFitter(settings, new KMeans(backend, workers), workers);
                 return new Result(refit.fit(key, previousOrNull, points, windowStart, windowEnd), Path.CPU_REFIT);
             } catch (Exception | LinkageError e2) {

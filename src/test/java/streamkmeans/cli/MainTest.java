@@ -2,6 +2,7 @@ package streamkmeans.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import streamkmeans.cli.FitCommandTest.Run;
+import streamkmeans.engine.Backends;
 
 class MainTest {
     private static final String NL = System.lineSeparator();
@@ -88,6 +90,23 @@ class MainTest {
         assertEquals(2, unreadable.code());
         assertTrue(unreadable.err().startsWith("streamkmeans run: --key-ttl: cannot read duration 'soon'"),
                 unreadable.err());
+    }
+
+    @Test
+    void aGpuJobOnAMachineWithoutAGpuIsOneLineBeforeAnythingStarts() {
+        try {
+            Backends.check(Backends.Choice.GPU);
+            assumeTrue(false, "this machine has a usable GPU");
+        } catch (Backends.BackendUnavailableException expected) {
+            // The machines the tests run on.
+        }
+        Run demo = run("demo", "--backend", "gpu");
+        assertEquals(2, demo.code());
+        assertTrue(demo.err().startsWith("streamkmeans demo: --backend gpu: no usable GPU: "), demo.err());
+        assertEquals(1, demo.err().lines().count(), demo.err());
+        Run unknown = run("demo", "--backend", "tpu");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().startsWith("streamkmeans demo: unknown backend 'tpu'"), unknown.err());
     }
 
     /** A subcommand that fails the way a bug would. */

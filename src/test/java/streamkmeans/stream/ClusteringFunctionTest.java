@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -24,6 +29,7 @@ import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -367,10 +373,59 @@ class ClusteringFunctionTest {
     }
 
     @Test
-    void aGpuBackendIsRefusedWhenTheJobIsBuilt() {
+    void aGpuBackendWithoutAGpuIsRefusedWhereTheClustererRuns() throws Exception {
+        assumeTrue(gpuUnusable(), "this machine has a usable GPU");
         ClustererSettings gpu = settings().backend(Backends.Choice.GPU).build();
         WindowSpec windows = WindowSpec.count(10);
-        assertThrows(Backends.BackendUnavailableException.class, () -> new ClusteringFunction(windows, gpu));
+        // A client that submits the job to a cluster of GPU task managers needs no GPU itself ...
+        ClusteringFunction clusterer = new ClusteringFunction(windows, gpu);
+        // ... but a local job is checked when it is built ...
+        JobSettings local = JobSettings.builder().windows(windows).clusterer(gpu).build();
+        assertThrows(Backends.BackendUnavailableException.class,
+                () -> ClusteringJob.build(StreamExecutionEnvironment.createLocalEnvironment(1), local));
+        // ... and a task manager without a usable GPU fails the task when it opens the clusterer.
+        try (KeyedOneInputStreamOperatorTestHarness<String, Point, LabelRecord> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(clusterer), Point::key,
+                        Types.STRING)) {
+            Backends.BackendUnavailableException e = assertThrows(Backends.BackendUnavailableException.class,
+                    harness::open);
+            assertTrue(e.getMessage().startsWith("--backend gpu: no usable GPU: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void theGpuOfASubtaskIsFlinksExternalResourceElseTheConfiguredDevice() {
+        List<ExternalResourceInfo> two = List.of(gpu("1"), gpu("0"), gpu("not-a-number"));
+        assertEquals(OptionalInt.of(0), ClusteringFunction.gpuDevice(two, 0, 5));
+        assertEquals(OptionalInt.of(1), ClusteringFunction.gpuDevice(two, 1, 5));
+        assertEquals(OptionalInt.of(0), ClusteringFunction.gpuDevice(two, 2, 5), "subtasks spread round-robin");
+        assertEquals(OptionalInt.of(5), ClusteringFunction.gpuDevice(List.of(), 3, 5));
+        assertEquals(OptionalInt.empty(), ClusteringFunction.gpuDevice(List.of(gpu("x")), 0,
+                ClustererSettings.DEFAULT_GPU_DEVICE));
+    }
+
+    /** A GPU as Flink's GPU driver describes it: an {@code index} property. */
+    private static ExternalResourceInfo gpu(String index) {
+        return new ExternalResourceInfo() {
+            @Override
+            public Optional<String> getProperty(String key) {
+                return "index".equals(key) ? Optional.of(index) : Optional.empty();
+            }
+
+            @Override
+            public Collection<String> getKeys() {
+                return List.of("index");
+            }
+        };
+    }
+
+    private static boolean gpuUnusable() {
+        try {
+            Backends.check(Backends.Choice.GPU);
+            return false;
+        } catch (Backends.BackendUnavailableException e) {
+            return true;
+        }
     }
 
     private static List<String> ids(List<LabelRecord> labels) {

@@ -31,7 +31,7 @@ final class FaultyLloydBackend implements LloydBackend {
 
     /** Backends named {@code name} that fail as {@code fault} says. */
     static BackendFactory factory(String name, Fault fault) {
-        return workers -> new FaultyLloydBackend(new CpuLloydBackend(workers), name, fault);
+        return (workers, device) -> new FaultyLloydBackend(new CpuLloydBackend(workers), name, fault);
     }
 
     /** A fault on windows of exactly {@code points} points: a RuntimeException as a broken backend throws. */

@@ -30,7 +30,7 @@ import streamkmeans.stream.ClusteringFunctionTest.Run;
 @SuppressWarnings("try") // the harness's close() may throw InterruptedException
 class FitFailureTest {
     private static final WindowSpec TUMBLING = WindowSpec.tumbling(Duration.ofSeconds(1));
-    private static final BackendFactory CPU = CpuLloydBackend::new;
+    private static final BackendFactory CPU = (workers, device) -> new CpuLloydBackend(workers);
 
     /** Two windows of key {@code a}: 300 points in [0, 1000), 301 in [1000, 2000). */
     private static void twoWindows(Run run, long seed) throws Exception {
