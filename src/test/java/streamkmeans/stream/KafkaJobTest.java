@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static streamkmeans.stream.KafkaTestSupport.adjustedRandIndex;
+import static streamkmeans.stream.KafkaTestSupport.centroids;
 import static streamkmeans.stream.KafkaTestSupport.json;
+import static streamkmeans.stream.KafkaTestSupport.labelsById;
 import static streamkmeans.stream.KafkaTestSupport.pointJson;
 import static streamkmeans.stream.KafkaTestSupport.readAll;
 import static streamkmeans.stream.KafkaTestSupport.record;
+import static streamkmeans.stream.KafkaTestSupport.summariesByStart;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -26,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 import streamkmeans.cli.EmbeddedKafka;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
+import streamkmeans.stream.KafkaTestSupport.KeyStream;
+import streamkmeans.stream.KafkaTestSupport.Topics;
 
 /**
  * The streaming job end to end: points produced to a real (in-process) Kafka broker, the job on a
@@ -80,10 +84,10 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void roundTripLabelsEveryPointOnceAndRecoversTheBlobs() throws Exception {
-        Topics topics = Topics.create("round-trip");
+        Topics topics = topics("round-trip");
         // One partition: each window holds its points in stream order, so the run is reproducible.
         // On these blobs (5 in 5-d, at least 7 apart) the seeded fit needs three Lloyd passes.
-        KeyStream stream = new KeyStream("default", Blobs.stationary(5, 5, 2).sample(10_000), 2000);
+        KeyStream stream = stream("default", Blobs.stationary(5, 5, 2).sample(10_000), 2000);
         produce(stream.records(topics.points(), i -> 0));
 
         run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(5)).build(), Duration.ZERO);
@@ -131,12 +135,12 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void driftingCentresAreTrackedWithStableIdsAndMeasuredDrift() throws Exception {
-        Topics topics = Topics.create("drift");
+        Topics topics = topics("drift");
         int perWindow = 2000;
         int windows = 5;
         double movePerWindow = 0.5;
         Blobs model = Blobs.withDrift(3, 4, movePerWindow / perWindow, 6);
-        KeyStream stream = new KeyStream("default", model.sample(perWindow * windows), perWindow);
+        KeyStream stream = stream("default", model.sample(perWindow * windows), perWindow);
         assertTrue(minSeparation(model, 0) > 8 && minSeparation(model, stream.size()) > 8,
                 "the blobs stay well apart");
         produce(stream.records(topics.points(), i -> i % PARTITIONS));
@@ -182,11 +186,11 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void severalKeysKeepSeparateModels() throws Exception {
-        Topics topics = Topics.create("keys");
+        Topics topics = topics("keys");
         List<KeyStream> streams = List.of(
-                new KeyStream("a", Blobs.stationary(2, 3, 6).sample(3000), 1000),
-                new KeyStream("b", Blobs.stationary(3, 3, 5).sample(3000), 1000),
-                new KeyStream("c", Blobs.stationary(4, 3, 3).sample(3000), 1000));
+                stream("a", Blobs.stationary(2, 3, 6).sample(3000), 1000),
+                stream("b", Blobs.stationary(3, 3, 5).sample(3000), 1000),
+                stream("c", Blobs.stationary(4, 3, 3).sample(3000), 1000));
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
             for (int s = 0; s < streams.size(); s++) {
@@ -226,8 +230,8 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void badRecordsDimensionMismatchAndLatePointsBecomeDeadLetters(@TempDir Path savepoints) throws Exception {
-        Topics topics = Topics.create("bad-json", Map.of("max.message.bytes", String.valueOf(4 << 20)));
-        KeyStream stream = new KeyStream("default", Blobs.stationary(2, 3, 6).sample(4000), 1000);
+        Topics topics = topics("bad-json", Map.of("max.message.bytes", String.valueOf(4 << 20)));
+        KeyStream stream = stream("default", Blobs.stationary(2, 3, 6).sample(4000), 1000);
         Map<Integer, String> expected = new HashMap<>();
         List<ProducerRecord<byte[], byte[]>> phase1 = withCorpus(topics.points(),
                 stream.records(topics.points(), i -> i % PARTITIONS), corpus(".json"), 97, expected);
@@ -278,7 +282,7 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void csvBadRecordsBecomeDeadLettersWithTheirReasons() throws Exception {
-        Topics topics = Topics.create("bad-csv");
+        Topics topics = topics("bad-csv");
         Blobs.Sample sample = Blobs.stationary(2, 3, 6).sample(600);
         List<ProducerRecord<byte[], byte[]>> points = new ArrayList<>();
         for (int i = 0; i < sample.size(); i++) {
@@ -308,8 +312,8 @@ class KafkaJobTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void exactlyOnceWithCheckpointsWritesEveryOutputOnce() throws Exception {
-        Topics topics = Topics.create("exactly-once");
-        KeyStream stream = new KeyStream("default", Blobs.stationary(4, 3, 2).sample(12_000), 1000);
+        Topics topics = topics("exactly-once");
+        KeyStream stream = stream("default", Blobs.stationary(4, 3, 2).sample(12_000), 1000);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(stream.records(topics.points(),
                 i -> i % PARTITIONS));
         for (int b = 0; b < 10; b++) {
@@ -346,40 +350,21 @@ class KafkaJobTest {
     // ---- the job ----
 
     /** The four topics of one test, named after it, two partitions each. */
-    private record Topics(String name, String points, String labels, String summaries, String deadLetters) {
-        static Topics create(String name) {
-            return create(name, Map.of());
-        }
+    private static Topics topics(String name) {
+        return topics(name, Map.of());
+    }
 
-        /** Creates the topics; {@code pointsConfig} are topic settings of the points topic. */
-        static Topics create(String name, Map<String, String> pointsConfig) {
-            Topics t = new Topics(name, name + "-points", name + "-labels", name + "-summaries",
-                    name + "-dead-letters");
-            try {
-                KafkaTestSupport.createTopic(kafka.bootstrapServers(), t.points(), PARTITIONS, pointsConfig);
-            } catch (Exception e) {
-                throw new AssertionError("cannot create " + t.points(), e);
-            }
-            kafka.createTopics(PARTITIONS, t.points(), t.labels(), t.summaries(), t.deadLetters());
-            return t;
-        }
+    /** Creates the topics; {@code pointsConfig} are topic settings of the points topic. */
+    private static Topics topics(String name, Map<String, String> pointsConfig) {
+        return Topics.create(kafka, name, PARTITIONS, pointsConfig);
     }
 
     /** A bounded job over the test's topics, exactly-once sinks, its own group and transactional ids. */
     private static JobSettings.Builder job(Topics topics, WindowSpec windows, ClustererSettings clusterer) {
-        return JobSettings.builder()
-                .kafka(Map.of("bootstrap.servers", kafka.bootstrapServers()))
-                .inputTopic(topics.points())
-                .labelsTopic(topics.labels())
-                .summariesTopic(topics.summaries())
-                .deadLetterTopic(topics.deadLetters())
-                .groupId(topics.name())
-                .transactionalIdPrefix(topics.name())
+        return topics.settings(kafka.bootstrapServers())
                 .windows(windows)
                 .clusterer(clusterer)
-                .delivery(Delivery.EXACTLY_ONCE)
-                .bounded(true)
-                .startFromEarliest(true);
+                .bounded(true);
     }
 
     private static ClustererSettings clusterer(int k) {
@@ -398,62 +383,9 @@ class KafkaJobTest {
 
     // ---- the input ----
 
-    /**
-     * One key's points in the JSON format: the sample's point {@code i} gets id {@code key-i} and
-     * event time {@code base + i · WINDOW_MS / perWindow}, so window {@code w} holds exactly the
-     * points {@code [w · perWindow, (w + 1) · perWindow)}.
-     */
-    private record KeyStream(String key, Blobs.Sample sample, int perWindow) {
-        int size() {
-            return sample.size();
-        }
-
-        int windows() {
-            return size() / perWindow;
-        }
-
-        String id(int i) {
-            return key + "-" + i;
-        }
-
-        long ts(int i) {
-            return base + i * WINDOW_MS / perWindow;
-        }
-
-        /** Stream index of the middle of window {@code w}, where a drifting centre is at its window mean. */
-        long midIndex(int w) {
-            return sample.firstIndex() + (long) w * perWindow + (perWindow - 1) / 2;
-        }
-
-        Set<String> ids() {
-            Set<String> ids = new HashSet<>();
-            for (int i = 0; i < size(); i++) {
-                ids.add(id(i));
-            }
-            return ids;
-        }
-
-        ProducerRecord<byte[], byte[]> record(String topic, int i, int partition) {
-            return KafkaTestSupport.record(topic, partition, key, pointJson(key, id(i), ts(i),
-                    sample.points().point(i)));
-        }
-
-        List<ProducerRecord<byte[], byte[]>> records(String topic, IntUnaryOperator partition) {
-            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(size());
-            for (int i = 0; i < size(); i++) {
-                out.add(record(topic, i, partition.applyAsInt(i)));
-            }
-            return out;
-        }
-
-        /** The cluster each point was labelled with, by point index. */
-        int[] clusters(Map<String, JsonNode> labels) {
-            int[] out = new int[size()];
-            for (int i = 0; i < size(); i++) {
-                out[i] = labels.get(id(i)).path("cluster").asInt();
-            }
-            return out;
-        }
+    /** One key's points, {@code perWindow} to each window of {@code WINDOW_MS} from {@code base}. */
+    private static KeyStream stream(String key, Blobs.Sample sample, int perWindow) {
+        return new KeyStream(key, sample, perWindow, base, WINDOW_MS);
     }
 
     /** The bad-input corpus files with this extension (the folder is the expected reason). */
@@ -495,19 +427,6 @@ class KafkaJobTest {
 
     // ---- the output ----
 
-    /** Labels by id; fails on a duplicate, an unknown id or a missing one. */
-    private static Map<String, JsonNode> labelsById(List<ConsumerRecord<byte[], byte[]>> records, Set<String> ids) {
-        Map<String, JsonNode> byId = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            JsonNode label = json(r);
-            String id = label.path("id").asText();
-            assertTrue(ids.contains(id), "a label for an unknown id: " + label);
-            assertTrue(byId.put(id, label) == null, "two labels for " + id);
-        }
-        assertEquals(ids.size(), byId.size(), "every point labelled");
-        return byId;
-    }
-
     private static List<JsonNode> summariesByWindow(Topics topics, String key, int windows) {
         return summariesByWindow(json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT)), key,
                 windows);
@@ -515,12 +434,7 @@ class KafkaJobTest {
 
     /** The key's summaries ordered by window; fails unless there is exactly one per window. */
     private static List<JsonNode> summariesByWindow(List<JsonNode> summaries, String key, int windows) {
-        TreeMap<Long, JsonNode> byStart = new TreeMap<>();
-        for (JsonNode s : summaries) {
-            if (s.path("key").asText().equals(key)) {
-                assertTrue(byStart.put(s.path("window_start").asLong(), s) == null, "two summaries of a window");
-            }
-        }
+        TreeMap<Long, JsonNode> byStart = summariesByStart(summaries, key);
         List<Long> starts = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
             starts.add(base + w * WINDOW_MS);
@@ -563,18 +477,6 @@ class KafkaJobTest {
         assertTrue(Arrays.equals(payload, 0, payload.length, original, 0, payload.length)
                 && (payload.length == original.length || payload.length <= MAX_DEAD_LETTER_PAYLOAD),
                 "the original bytes of " + deadLetter.path("reason").asText());
-    }
-
-    private static float[][] centroids(JsonNode summary) {
-        JsonNode rows = summary.path("centroids");
-        float[][] out = new float[rows.size()][];
-        for (int j = 0; j < rows.size(); j++) {
-            out[j] = new float[rows.get(j).size()];
-            for (int t = 0; t < out[j].length; t++) {
-                out[j][t] = (float) rows.get(j).get(t).asDouble();
-            }
-        }
-        return out;
     }
 
     /** Every true centre (at stream index {@code index}) has a centroid within {@code tolerance}, one-to-one. */
