@@ -84,7 +84,8 @@ record FaultPlan(String name, Operator at, long afterRecords) implements Seriali
         private static final long serialVersionUID = 1L;
         private final FaultPlan plan;
         private transient long records;
-        private transient long armingCheckpoint = -1;
+        /** The first checkpoint taken after {@code afterRecords} records, or -1 before it. */
+        private transient long armingCheckpoint;
         private transient boolean armed;
 
         FailOnce(FaultPlan plan) {
@@ -109,9 +110,13 @@ record FaultPlan(String name, Operator at, long afterRecords) implements Seriali
             }
         }
 
+        /** Starts counting afresh (transient fields skip their initialisers on deserialisation). */
         @Override
         public void initializeState(FunctionInitializationContext context) {
             // Nothing to restore: the registry says whether the failure has happened.
+            records = 0;
+            armingCheckpoint = -1;
+            armed = false;
         }
 
         @Override

@@ -89,10 +89,13 @@ class FaultToleranceTest {
     }
 
     /**
-     * The input comes in two phases: windows 0–5 with ten bad records, then, once the planned
-     * failure is armed (a checkpoint after its N records completed) and a window summary is
-     * committed, windows 6–11 with ten more. The failure strikes on the next record at the
-     * operator; the job restarts from its last checkpoint; a drain at the end fits the last window.
+     * The input comes in two phases: windows 0–5 (0–4 close) with ten bad records, then, once
+     * the planned failure is armed (a checkpoint after all the first phase's records at the
+     * operator completed) and the summaries of windows 0–4 are committed, windows 6–11 with ten
+     * more. The failure strikes on the first record of the second phase at the operator; the job
+     * restarts from its last checkpoint, which holds model 5, so window 5 is the first fit after
+     * the restore: it must be warm, model 6, with the ids of model 5. A drain at the end fits the
+     * last window.
      */
     @ParameterizedTest(name = "task failure at {0}")
     @EnumSource(FaultPlan.Operator.class)
@@ -118,7 +121,7 @@ class FaultToleranceTest {
         try {
             written.addAll(produce(phase1));
             await(() -> FaultPlan.armed(plan.name()), "the planned failure at " + at + " armed");
-            awaitRecords(kafka.bootstrapServers(), topics.summaries(), 1, s -> true, WAIT);
+            awaitRecords(kafka.bootstrapServers(), topics.summaries(), WINDOWS / 2 - 1, s -> true, WAIT);
             written.addAll(produce(phase2));
             await(() -> FaultPlan.fired(plan.name()), "the planned failure at " + at + " thrown");
             // Every window but the last closes on the input's own event time; the restored job commits them.
@@ -222,15 +225,19 @@ class FaultToleranceTest {
     }
 
     /**
-     * Records each subtask passes to the operator before the failure arms: enough that the
-     * checkpoint after them follows real progress, few enough that the first phase (3000
-     * points, 2500 labels and 5 summaries of closed windows, 10 bad records) gets there.
+     * Records the first phase passes to the operator in a subtask (partition-alternating points,
+     * one key): 1500 points per parse subtask, 3000 into the clusterer, 2500 labels and 5
+     * summaries of the windows that close (0–4), 5 bad records per dead-letter subtask. The
+     * failure arms only once all of them are through and checkpointed, so it strikes on the first
+     * record of the second phase, and the checkpoint it restores from holds a fitted model.
      */
     private static long recordsBeforeFailure(FaultPlan.Operator at) {
         return switch (at) {
-            case PARSE, CLUSTERER, LABELS_SINK -> 1000;
-            case SUMMARIES_SINK -> 2;
-            case DEAD_LETTER_SINK -> 3;
+            case PARSE -> WINDOWS * PER_WINDOW / 2 / PARTITIONS;
+            case CLUSTERER -> WINDOWS * PER_WINDOW / 2;
+            case LABELS_SINK -> (WINDOWS / 2 - 1) * PER_WINDOW;
+            case SUMMARIES_SINK -> WINDOWS / 2 - 1;
+            case DEAD_LETTER_SINK -> BAD_PER_PHASE / PARTITIONS;
         };
     }
 
