@@ -8,6 +8,7 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -16,6 +17,8 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,11 +62,24 @@ public final class ClusteringJob {
         if (env instanceof LocalStreamEnvironment) {
             Backends.check(settings.clusterer().backend());
         }
-        build(env, settings, new ClusteringFunction(settings.windows(), settings.clusterer()));
+        build(env, settings, new ClusteringFunction(settings.windows(), settings.clusterer()), null);
     }
 
     /** {@link #build(StreamExecutionEnvironment, JobSettings)} with the given clusterer (tests inject backends). */
     static void build(StreamExecutionEnvironment env, JobSettings settings, ClusteringFunction clusterer) {
+        build(env, settings, clusterer, null);
+    }
+
+    /**
+     * The job with one planned task failure (fault-tolerance tests): a pass-through
+     * {@link FaultPlan.FailOnce} in the task of {@code faults.at()}, the rest as {@link #build}.
+     */
+    static void build(StreamExecutionEnvironment env, JobSettings settings, FaultPlan faults) {
+        build(env, settings, new ClusteringFunction(settings.windows(), settings.clusterer()), faults);
+    }
+
+    private static void build(StreamExecutionEnvironment env, JobSettings settings, ClusteringFunction clusterer,
+            FaultPlan faults) {
         SingleOutputStreamOperator<Point> points = env
                 .fromSource(source(settings), watermarks(settings), "points: " + settings.inputTopic())
                 .uid("points-source")
@@ -72,24 +88,47 @@ public final class ClusteringJob {
                 .uid("split-dead-letters")
                 .name("split dead letters");
 
-        SingleOutputStreamOperator<LabelRecord> labels = points
-                .keyBy(Point::key)
+        KeyedStream<Point, String> byKey = failBefore(FaultPlan.Operator.PARSE, faults, points)
+                .keyBy(Point::key);
+        if (planned(FaultPlan.Operator.CLUSTERER, faults)) {
+            // Same keys, forward edge: the pass-through runs in the clusterer's task, before it.
+            byKey = DataStreamUtils.reinterpretAsKeyedStream(failBefore(FaultPlan.Operator.CLUSTERER, faults, byKey),
+                    Point::key, Types.STRING);
+        }
+        SingleOutputStreamOperator<LabelRecord> labels = byKey
                 .process(clusterer)
                 .uid("clusterer")
                 .name("window clusterer");
 
-        labels.sinkTo(sink(settings, "labels", new JsonRecordSchema<LabelRecord>(settings.labelsTopic(),
+        failBefore(FaultPlan.Operator.LABELS_SINK, faults, labels)
+                .sinkTo(sink(settings, "labels", new JsonRecordSchema<LabelRecord>(settings.labelsTopic(),
                         LabelRecord::key, LabelRecord::toJsonBytes, LabelRecord::ts)))
                 .uid("labels-sink").name("labels: " + settings.labelsTopic());
-        labels.getSideOutput(ClusteringFunction.SUMMARIES)
+        failBefore(FaultPlan.Operator.SUMMARIES_SINK, faults, labels.getSideOutput(ClusteringFunction.SUMMARIES))
                 .sinkTo(sink(settings, "summaries", new JsonRecordSchema<WindowSummary>(settings.summariesTopic(),
                         WindowSummary::key, WindowSummary::toJsonBytes, s -> null)))
                 .uid("summaries-sink").name("summaries: " + settings.summariesTopic());
         DataStream<DeadLetter> deadLetters = points.getSideOutput(PARSE_FAILURES)
                 .union(labels.getSideOutput(ClusteringFunction.DEAD_LETTERS));
-        deadLetters.sinkTo(sink(settings, "dead-letters", new JsonRecordSchema<DeadLetter>(settings.deadLetterTopic(),
+        failBefore(FaultPlan.Operator.DEAD_LETTER_SINK, faults, deadLetters)
+                .sinkTo(sink(settings, "dead-letters", new JsonRecordSchema<DeadLetter>(settings.deadLetterTopic(),
                         DeadLetter::key, DeadLetter::toJson, s -> null)))
                 .uid("dead-letter-sink").name("dead letters: " + settings.deadLetterTopic());
+    }
+
+    private static boolean planned(FaultPlan.Operator operator, FaultPlan faults) {
+        return faults != null && faults.at() == operator;
+    }
+
+    /** {@code stream} itself, or, when the plan fails {@code operator}, its planned failure in front of it. */
+    private static <T> DataStream<T> failBefore(FaultPlan.Operator operator, FaultPlan faults, DataStream<T> stream) {
+        if (!planned(operator, faults)) {
+            return stream;
+        }
+        return stream.map(new FaultPlan.FailOnce<T>(faults))
+                .returns(stream.getType())
+                .uid("fault-before-" + operator.uid())
+                .name("planned failure before " + operator.uid());
     }
 
     private static KafkaSource<Either<DeadLetter, Point>> source(JobSettings s) {

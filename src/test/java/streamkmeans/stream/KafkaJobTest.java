@@ -3,23 +3,24 @@ package streamkmeans.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static streamkmeans.stream.KafkaTestSupport.adjustedRandIndex;
+import static streamkmeans.stream.KafkaTestSupport.centroids;
 import static streamkmeans.stream.KafkaTestSupport.json;
+import static streamkmeans.stream.KafkaTestSupport.labelsById;
 import static streamkmeans.stream.KafkaTestSupport.pointJson;
 import static streamkmeans.stream.KafkaTestSupport.readAll;
 import static streamkmeans.stream.KafkaTestSupport.record;
+import static streamkmeans.stream.KafkaTestSupport.summariesByStart;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntUnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import streamkmeans.cli.EmbeddedKafka;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
+import streamkmeans.stream.KafkaTestSupport.KeyStream;
 import streamkmeans.stream.KafkaTestSupport.Topics;
 
 /**
@@ -71,7 +73,7 @@ class KafkaJobTest {
         Topics topics = topics("round-trip");
         // One partition: each window holds its points in stream order, so the run is reproducible.
         // On these blobs (5 in 5-d, at least 7 apart) the seeded fit needs three Lloyd passes.
-        KeyStream stream = new KeyStream("default", Blobs.stationary(5, 5, 2).sample(10_000), 2000);
+        KeyStream stream = stream("default", Blobs.stationary(5, 5, 2).sample(10_000), 2000);
         produce(stream.records(topics.points(), i -> 0));
 
         run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(5)).build(), Duration.ZERO);
@@ -124,7 +126,7 @@ class KafkaJobTest {
         int windows = 5;
         double movePerWindow = 0.5;
         Blobs model = Blobs.withDrift(3, 4, movePerWindow / perWindow, 6);
-        KeyStream stream = new KeyStream("default", model.sample(perWindow * windows), perWindow);
+        KeyStream stream = stream("default", model.sample(perWindow * windows), perWindow);
         assertTrue(minSeparation(model, 0) > 8 && minSeparation(model, stream.size()) > 8,
                 "the blobs stay well apart");
         produce(stream.records(topics.points(), i -> i % PARTITIONS));
@@ -172,9 +174,9 @@ class KafkaJobTest {
     void severalKeysKeepSeparateModels() throws Exception {
         Topics topics = topics("keys");
         List<KeyStream> streams = List.of(
-                new KeyStream("a", Blobs.stationary(2, 3, 6).sample(3000), 1000),
-                new KeyStream("b", Blobs.stationary(3, 3, 5).sample(3000), 1000),
-                new KeyStream("c", Blobs.stationary(4, 3, 3).sample(3000), 1000));
+                stream("a", Blobs.stationary(2, 3, 6).sample(3000), 1000),
+                stream("b", Blobs.stationary(3, 3, 5).sample(3000), 1000),
+                stream("c", Blobs.stationary(4, 3, 3).sample(3000), 1000));
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
             for (int s = 0; s < streams.size(); s++) {
@@ -215,7 +217,7 @@ class KafkaJobTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void exactlyOnceWithCheckpointsWritesEveryOutputOnce() throws Exception {
         Topics topics = topics("exactly-once");
-        KeyStream stream = new KeyStream("default", Blobs.stationary(4, 3, 2).sample(12_000), 1000);
+        KeyStream stream = stream("default", Blobs.stationary(4, 3, 2).sample(12_000), 1000);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(stream.records(topics.points(),
                 i -> i % PARTITIONS));
         for (int b = 0; b < 10; b++) {
@@ -345,62 +347,9 @@ class KafkaJobTest {
 
     // ---- the input ----
 
-    /**
-     * One key's points in the JSON format: the sample's point {@code i} gets id {@code key-i} and
-     * event time {@code base + i · WINDOW_MS / perWindow}, so window {@code w} holds exactly the
-     * points {@code [w · perWindow, (w + 1) · perWindow)}.
-     */
-    private record KeyStream(String key, Blobs.Sample sample, int perWindow) {
-        int size() {
-            return sample.size();
-        }
-
-        int windows() {
-            return size() / perWindow;
-        }
-
-        String id(int i) {
-            return key + "-" + i;
-        }
-
-        long ts(int i) {
-            return base + i * WINDOW_MS / perWindow;
-        }
-
-        /** Stream index of the middle of window {@code w}, where a drifting centre is at its window mean. */
-        long midIndex(int w) {
-            return sample.firstIndex() + (long) w * perWindow + (perWindow - 1) / 2;
-        }
-
-        Set<String> ids() {
-            Set<String> ids = new HashSet<>();
-            for (int i = 0; i < size(); i++) {
-                ids.add(id(i));
-            }
-            return ids;
-        }
-
-        ProducerRecord<byte[], byte[]> record(String topic, int i, int partition) {
-            return KafkaTestSupport.record(topic, partition, key, pointJson(key, id(i), ts(i),
-                    sample.points().point(i)));
-        }
-
-        List<ProducerRecord<byte[], byte[]>> records(String topic, IntUnaryOperator partition) {
-            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(size());
-            for (int i = 0; i < size(); i++) {
-                out.add(record(topic, i, partition.applyAsInt(i)));
-            }
-            return out;
-        }
-
-        /** The cluster each point was labelled with, by point index. */
-        int[] clusters(Map<String, JsonNode> labels) {
-            int[] out = new int[size()];
-            for (int i = 0; i < size(); i++) {
-                out[i] = labels.get(id(i)).path("cluster").asInt();
-            }
-            return out;
-        }
+    /** One key's points, {@code perWindow} to each window of {@code WINDOW_MS} from {@code base}. */
+    private static KeyStream stream(String key, Blobs.Sample sample, int perWindow) {
+        return new KeyStream(key, sample, perWindow, base, WINDOW_MS);
     }
 
     /**
@@ -424,19 +373,6 @@ class KafkaJobTest {
 
     // ---- the output ----
 
-    /** Labels by id; fails on a duplicate, an unknown id or a missing one. */
-    private static Map<String, JsonNode> labelsById(List<ConsumerRecord<byte[], byte[]>> records, Set<String> ids) {
-        Map<String, JsonNode> byId = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            JsonNode label = json(r);
-            String id = label.path("id").asText();
-            assertTrue(ids.contains(id), "a label for an unknown id: " + label);
-            assertTrue(byId.put(id, label) == null, "two labels for " + id);
-        }
-        assertEquals(ids.size(), byId.size(), "every point labelled");
-        return byId;
-    }
-
     private static List<JsonNode> summariesByWindow(Topics topics, String key, int windows) {
         return summariesByWindow(json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT)), key,
                 windows);
@@ -444,30 +380,13 @@ class KafkaJobTest {
 
     /** The key's summaries ordered by window; fails unless there is exactly one per window. */
     private static List<JsonNode> summariesByWindow(List<JsonNode> summaries, String key, int windows) {
-        TreeMap<Long, JsonNode> byStart = new TreeMap<>();
-        for (JsonNode s : summaries) {
-            if (s.path("key").asText().equals(key)) {
-                assertTrue(byStart.put(s.path("window_start").asLong(), s) == null, "two summaries of a window");
-            }
-        }
+        TreeMap<Long, JsonNode> byStart = summariesByStart(summaries, key);
         List<Long> starts = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
             starts.add(base + w * WINDOW_MS);
         }
         assertEquals(starts, List.copyOf(byStart.keySet()), "one summary per window of key " + key);
         return List.copyOf(byStart.values());
-    }
-
-    private static float[][] centroids(JsonNode summary) {
-        JsonNode rows = summary.path("centroids");
-        float[][] out = new float[rows.size()][];
-        for (int j = 0; j < rows.size(); j++) {
-            out[j] = new float[rows.get(j).size()];
-            for (int t = 0; t < out[j].length; t++) {
-                out[j][t] = (float) rows.get(j).get(t).asDouble();
-            }
-        }
-        return out;
     }
 
     /** Every true centre (at stream index {@code index}) has a centroid within {@code tolerance}, one-to-one. */

@@ -1,13 +1,20 @@
 package streamkmeans.stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,11 +36,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import streamkmeans.cli.EmbeddedKafka;
+import streamkmeans.engine.Blobs;
 
 /**
  * Kafka and Flink helpers of the end-to-end tests: producing with checked acknowledgements,
- * reading a topic completely with {@code read_committed}, a local Flink environment, point JSON
- * and the adjusted Rand index. Public for the tests of other packages (the command-line ones).
+ * reading a topic completely with {@code read_committed}, a local Flink environment, a test's
+ * topics and points, checks of the job's outputs and the adjusted Rand index. Public for the tests
+ * of other packages (the command-line ones).
  */
 public final class KafkaTestSupport {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -165,53 +174,6 @@ public final class KafkaTestSupport {
         }
     }
 
-    /**
-     * The four topics of one test, named after it.
-     *
-     * @param name        the test's name, also its consumer group and transactional id prefix
-     * @param points      input topic
-     * @param labels      labels topic
-     * @param summaries   window summaries topic
-     * @param deadLetters dead-letter topic
-     */
-    record Topics(String name, String points, String labels, String summaries, String deadLetters) {
-        /**
-         * Creates the topics with {@code partitions} each and waits until they answer;
-         * {@code pointsConfig} are topic settings of the points topic (such as {@code max.message.bytes}).
-         */
-        static Topics create(EmbeddedKafka kafka, String name, int partitions, Map<String, String> pointsConfig) {
-            Topics t = new Topics(name, name + "-points", name + "-labels", name + "-summaries",
-                    name + "-dead-letters");
-            try {
-                createTopic(kafka.bootstrapServers(), t.points(), partitions, pointsConfig);
-            } catch (InterruptedException | ExecutionException e) {
-                throw new AssertionError("cannot create " + t.points(), e);
-            }
-            kafka.createTopics(partitions, t.points(), t.labels(), t.summaries(), t.deadLetters());
-            return t;
-        }
-
-        /**
-         * A bounded job over these topics from the earliest offsets, exactly-once sinks, the
-         * test's own group and transactional ids.
-         */
-        JobSettings.Builder job(String bootstrap, WindowSpec windows, ClustererSettings clusterer) {
-            return JobSettings.builder()
-                    .kafka(Map.of("bootstrap.servers", bootstrap))
-                    .inputTopic(points)
-                    .labelsTopic(labels)
-                    .summariesTopic(summaries)
-                    .deadLetterTopic(deadLetters)
-                    .groupId(name)
-                    .transactionalIdPrefix(name)
-                    .windows(windows)
-                    .clusterer(clusterer)
-                    .delivery(Delivery.EXACTLY_ONCE)
-                    .bounded(true)
-                    .startFromEarliest(true);
-        }
-    }
-
     /** The record value as a JSON tree. */
     public static JsonNode json(ConsumerRecord<byte[], byte[]> record) {
         try {
@@ -233,12 +195,26 @@ public final class KafkaTestSupport {
      * so that a failure fails the job at once instead of retrying until the test times out.
      */
     static StreamExecutionEnvironment environment(int parallelism, Duration checkpointInterval) {
+        return environment(parallelism, checkpointInterval, 0);
+    }
+
+    /**
+     * As {@link #environment(int, Duration)}, with up to {@code restarts} restarts one second
+     * apart (fixed delay) from the last completed checkpoint; none when zero.
+     */
+    static StreamExecutionEnvironment environment(int parallelism, Duration checkpointInterval, int restarts) {
         Configuration conf = new Configuration();
         if (!checkpointInterval.isZero()) {
             conf.setString("execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");
             conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
         }
-        conf.setString("restart-strategy.type", "none");
+        if (restarts == 0) {
+            conf.setString("restart-strategy.type", "none");
+        } else {
+            conf.setString("restart-strategy.type", "fixed-delay");
+            conf.setString("restart-strategy.fixed-delay.attempts", String.valueOf(restarts));
+            conf.setString("restart-strategy.fixed-delay.delay", "1 s");
+        }
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 
@@ -266,6 +242,144 @@ public final class KafkaTestSupport {
         double max = (rowPairs + colPairs) / 2;
         // Both labellings a single cluster (or every point alone): identical partitions.
         return max == expected ? 1.0 : (index - expected) / (max - expected);
+    }
+
+    // ---- topics, points and outputs of the job ----
+
+    /** The four topics of one test run, named after it. */
+    record Topics(String name, String points, String labels, String summaries, String deadLetters) {
+        /**
+         * Creates the topics with {@code partitions} partitions each and waits until they answer;
+         * {@code pointsConfig} are topic settings of the points topic.
+         */
+        static Topics create(EmbeddedKafka kafka, String name, int partitions, Map<String, String> pointsConfig) {
+            Topics t = new Topics(name, name + "-points", name + "-labels", name + "-summaries",
+                    name + "-dead-letters");
+            try {
+                createTopic(kafka.bootstrapServers(), t.points(), partitions, pointsConfig);
+            } catch (Exception e) {
+                throw new AssertionError("cannot create " + t.points(), e);
+            }
+            kafka.createTopics(partitions, t.points(), t.labels(), t.summaries(), t.deadLetters());
+            return t;
+        }
+
+        /**
+         * Job settings over these topics, from the earliest offsets, exactly-once, with the run's
+         * name as consumer group and transactional id prefix; the caller adds windows and the rest.
+         */
+        JobSettings.Builder settings(String bootstrap) {
+            return JobSettings.builder()
+                    .kafka(Map.of("bootstrap.servers", bootstrap))
+                    .inputTopic(points)
+                    .labelsTopic(labels)
+                    .summariesTopic(summaries)
+                    .deadLetterTopic(deadLetters)
+                    .groupId(name)
+                    .transactionalIdPrefix(name)
+                    .delivery(Delivery.EXACTLY_ONCE)
+                    .startFromEarliest(true);
+        }
+
+        /** {@link #settings} of a bounded job with {@code windows} and {@code clusterer}. */
+        JobSettings.Builder job(String bootstrap, WindowSpec windows, ClustererSettings clusterer) {
+            return settings(bootstrap).windows(windows).clusterer(clusterer).bounded(true);
+        }
+    }
+
+    /**
+     * One key's points in the JSON format: the sample's point {@code i} gets id {@code key-i} and
+     * event time {@code base + i · windowMs / perWindow}, so the tumbling window {@code w} of
+     * {@code windowMs} from {@code base} holds exactly the points {@code [w · perWindow, (w + 1) · perWindow)}.
+     */
+    record KeyStream(String key, Blobs.Sample sample, int perWindow, long base, long windowMs) {
+        int size() {
+            return sample.size();
+        }
+
+        int windows() {
+            return size() / perWindow;
+        }
+
+        String id(int i) {
+            return key + "-" + i;
+        }
+
+        long ts(int i) {
+            return base + i * windowMs / perWindow;
+        }
+
+        /** Stream index of the middle of window {@code w}, where a drifting centre is at its window mean. */
+        long midIndex(int w) {
+            return sample.firstIndex() + (long) w * perWindow + (perWindow - 1) / 2;
+        }
+
+        Set<String> ids() {
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < size(); i++) {
+                ids.add(id(i));
+            }
+            return ids;
+        }
+
+        ProducerRecord<byte[], byte[]> record(String topic, int i, int partition) {
+            return KafkaTestSupport.record(topic, partition, key, pointJson(key, id(i), ts(i),
+                    sample.points().point(i)));
+        }
+
+        List<ProducerRecord<byte[], byte[]>> records(String topic, IntUnaryOperator partition) {
+            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(size());
+            for (int i = 0; i < size(); i++) {
+                out.add(record(topic, i, partition.applyAsInt(i)));
+            }
+            return out;
+        }
+
+        /** The cluster each point was labelled with, by point index. */
+        int[] clusters(Map<String, JsonNode> labels) {
+            int[] out = new int[size()];
+            for (int i = 0; i < size(); i++) {
+                out[i] = labels.get(id(i)).path("cluster").asInt();
+            }
+            return out;
+        }
+    }
+
+    /** Labels by id; fails on a duplicate, an unknown id or a missing one. */
+    static Map<String, JsonNode> labelsById(List<ConsumerRecord<byte[], byte[]>> records, Set<String> ids) {
+        Map<String, JsonNode> byId = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode label = json(r);
+            String id = label.path("id").asText();
+            assertTrue(ids.contains(id), "a label for an unknown id: " + label);
+            assertTrue(byId.put(id, label) == null, "two labels for " + id);
+        }
+        assertEquals(ids.size(), byId.size(), "every point labelled");
+        return byId;
+    }
+
+    /** The summaries of {@code key} by window start; fails on two summaries of one window. */
+    static TreeMap<Long, JsonNode> summariesByStart(List<JsonNode> summaries, String key) {
+        TreeMap<Long, JsonNode> byStart = new TreeMap<>();
+        for (JsonNode s : summaries) {
+            if (s.path("key").asText().equals(key)) {
+                assertTrue(byStart.put(s.path("window_start").asLong(), s) == null, "two summaries of a window: " + s);
+            }
+        }
+        return byStart;
+    }
+
+    /** The centroids of a summary, k rows of d floats. */
+    static float[][] centroids(JsonNode summary) {
+        JsonNode rows = summary.path("centroids");
+        float[][] out = new float[rows.size()][];
+        for (int j = 0; j < rows.size(); j++) {
+            out[j] = new float[rows.get(j).size()];
+            for (int t = 0; t < out[j].length; t++) {
+                out[j][t] = (float) rows.get(j).get(t).asDouble();
+            }
+        }
+        return out;
     }
 
     private static double pairs(long n) {
