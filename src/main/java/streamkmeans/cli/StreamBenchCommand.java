@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -807,7 +808,9 @@ public final class StreamBenchCommand implements Callable<Integer> {
             SOURCE("source + parse task threads", "^Source: ", true),
             SOURCE_FETCH("Kafka consumer threads of the source", "^Source Data Fetcher", true),
             CLUSTERER("clusterer + label/summary sink task threads", "^window clusterer", true),
-            SINK_IO("Kafka producer I/O threads of the sinks", "^kafka-producer-network-thread \\| producer-", false),
+            // Named by the sinks' client ids (ClusteringJob.sinkClientId).
+            SINK_IO("Kafka producer I/O threads of the sinks",
+                    "^kafka-producer-network-thread \\| .*-(labels|summaries|dead-letters)$", false),
             BROKER("Kafka broker request threads", "^data-plane-kafka", false),
             OTHER("other Java threads (Flink runtime, broker housekeeping, harness)", "", false);
 
@@ -953,11 +956,20 @@ public final class StreamBenchCommand implements Callable<Integer> {
             this.parallelism = parallelism;
         }
 
-        /** The JSON answer of the REST endpoint at {@code path} (e.g. {@code /jobs/ID/checkpoints}), or null unless 200. */
+        /**
+         * The JSON answer of the REST endpoint at {@code path} (e.g. {@code /jobs/ID/checkpoints}),
+         * or null unless it answered 200 in time.
+         */
         JsonNode get(String path) throws IOException, InterruptedException {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + port + path))
                     .timeout(Duration.ofSeconds(5)).build();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpTimeoutException e) {
+                // A loaded machine: the caller asks again at its next poll.
+                return null;
+            }
             return response.statusCode() == 200 ? mapper.readTree(response.body()) : null;
         }
 

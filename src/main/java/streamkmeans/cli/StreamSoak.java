@@ -241,7 +241,7 @@ final class StreamSoak {
 
     private boolean report(List<Sample> samples, double rate, Counts counts, PrintWriter out, PrintWriter err)
             throws IOException {
-        List<Check> checks = checks(samples, rate);
+        List<Check> checks = checks(samples, rate, bench.tolerance, checkpointInterval);
         boolean flat = checks != null && checks.stream().allMatch(Check::pass);
         boolean pass = flat && counts.reconciled();
         String markdown = markdown(samples, checks, counts, rate, pass);
@@ -261,8 +261,12 @@ final class StreamSoak {
         return pass;
     }
 
-    /** The flatness checks over the steady samples (all but the first), or null with fewer than three. */
-    private List<Check> checks(List<Sample> samples, double rate) {
+    /**
+     * The flatness checks over the steady samples (all but the first), or null with fewer than
+     * three: the run at {@code rate} points/s with checkpoints every {@code checkpointInterval},
+     * each last-third mean within {@code tol} (a fraction) of its first-third mean.
+     */
+    static List<Check> checks(List<Sample> samples, double rate, double tol, Duration checkpointInterval) {
         List<Sample> steady = samples.size() > 1 ? samples.subList(1, samples.size()) : List.of();
         if (steady.size() < 3) {
             return null;
@@ -270,7 +274,6 @@ final class StreamSoak {
         int third = steady.size() / 3;
         List<Sample> first = steady.subList(0, third);
         List<Sample> last = steady.subList(steady.size() - third, steady.size());
-        double tol = bench.tolerance;
         List<Check> checks = new ArrayList<>();
         checks.add(Check.atLeast("points in (points/s), whole run against the rate asked", rate,
                 mean(steady, Sample::inRate), (1 - tol) * rate));
