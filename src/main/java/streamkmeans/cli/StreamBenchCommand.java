@@ -117,7 +117,12 @@ public final class StreamBenchCommand implements Callable<Integer> {
 
     /** Event-time spacing of the preloaded points (count windows do not depend on it). */
     private static final double NOMINAL_RATE = 100_000;
-    private static final long START_MILLIS = 1_764_370_000_000L;
+    /**
+     * Event time of the first point: the run's start. Labels carry their point's event time as
+     * record timestamp, and the broker's retention (7 days) deletes older records: a fixed date in
+     * the past lost labels to the retention check mid-run.
+     */
+    private final long startMillis = System.currentTimeMillis();
     private static final Duration POLL = Duration.ofMillis(20);
     /** Send times are kept per point: 8 bytes each. */
     private static final long MAX_SUSTAINED_POINTS = 20_000_000L;
@@ -341,7 +346,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
     }
 
     SyntheticPoints generator(double pointsPerSecond) {
-        return new SyntheticPoints(keys, dims, k, drift, pointsPerSecond, START_MILLIS, seed);
+        return new SyntheticPoints(keys, dims, k, drift, pointsPerSecond, startMillis, seed);
     }
 
     // ---------------------------------------------------------------- throughput mode
