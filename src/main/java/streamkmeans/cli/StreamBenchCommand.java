@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,12 @@ public final class StreamBenchCommand implements Callable<Integer> {
 
     /** Event-time spacing of the preloaded points (count windows do not depend on it). */
     private static final double NOMINAL_RATE = 100_000;
-    private static final long START_MILLIS = 1_764_370_000_000L;
+    /**
+     * Event time of the first point: the run's start. Labels carry their point's event time as
+     * record timestamp, and the broker's retention (7 days) deletes older records: a fixed date in
+     * the past lost labels to the retention check mid-run.
+     */
+    private final long startMillis = System.currentTimeMillis();
     private static final Duration POLL = Duration.ofMillis(20);
     /** Send times are kept per point: 8 bytes each. */
     private static final long MAX_SUSTAINED_POINTS = 20_000_000L;
@@ -190,6 +196,26 @@ public final class StreamBenchCommand implements Callable<Integer> {
             description = "Extra Flink configuration, e.g. pipeline.object-reuse=true (repeatable).")
     Map<String, String> flinkProperties = new LinkedHashMap<>();
 
+    @Option(names = "--soak",
+            description = "Soak mode (needs --rate): produce at --rate for --duration and sample throughput, checkpoint "
+                    + "duration and size, heap after GC and consumer lag every --sample-every; writes a time series "
+                    + "(--report .md and .json) and a verdict: flat over time, every label once.")
+    boolean soak;
+
+    @Option(names = "--sample-every", defaultValue = "10s",
+            description = "Soak mode: sampling interval (default: ${DEFAULT-VALUE}).")
+    String sampleEvery;
+
+    @Option(names = "--tolerance", defaultValue = "0.25",
+            description = "Soak mode: how far the last third of the run may drift from the first, as a fraction "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--report", defaultValue = "stream-soak",
+            description = "Soak mode: path of the report without extension; PATH.md and PATH.json are written "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path report;
+
     @Option(names = "--timeout", defaultValue = "10m",
             description = "Give up (and fail) when a run takes longer than this (default: ${DEFAULT-VALUE}).")
     String timeout;
@@ -226,7 +252,9 @@ public final class StreamBenchCommand implements Callable<Integer> {
                     flinkProperties.isEmpty() ? "" : ", Flink " + flinkProperties);
             err.flush();
             TaskProbe probe = new TaskProbe(restPort, parallelism);
-            if (rate == null) {
+            if (soak) {
+                return new StreamSoak(this, settings, conf, probe, interval).run(out, err) ? 0 : 1;
+            } else if (rate == null) {
                 runThroughput(settings, conf, probe, out, err);
             } else {
                 runSustained(settings, conf, probe, out, err);
@@ -250,6 +278,12 @@ public final class StreamBenchCommand implements Callable<Integer> {
         if (rate == null && points < count * keys) {
             throw new ParameterException(spec.commandLine(), "--points must fill at least one window per key ("
                     + count * keys + "), got " + points);
+        }
+        if (soak && rate == null) {
+            throw new ParameterException(spec.commandLine(), "--soak needs --rate");
+        }
+        if (!(tolerance >= 0 && Double.isFinite(tolerance))) {
+            throw new ParameterException(spec.commandLine(), "--tolerance must be a finite number >= 0, got " + tolerance);
         }
         if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
             throw new ParameterException(spec.commandLine(), "--rate must be a positive number, got " + rate);
@@ -312,8 +346,8 @@ public final class StreamBenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private SyntheticPoints generator(double pointsPerSecond) {
-        return new SyntheticPoints(keys, dims, k, drift, pointsPerSecond, START_MILLIS, seed);
+    SyntheticPoints generator(double pointsPerSecond) {
+        return new SyntheticPoints(keys, dims, k, drift, pointsPerSecond, startMillis, seed);
     }
 
     // ---------------------------------------------------------------- throughput mode
@@ -447,7 +481,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
      * last stable offsets. They also count one transaction marker per commit and partition, a
      * negligible overcount for a progress probe.
      */
-    private static long committed(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+    static long committed(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
         return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }
 
@@ -469,7 +503,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
     }
 
     /** Committed records of a topic, counted by reading them. */
-    private static long countRecords(JobSettings settings, String topic) {
+    static long countRecords(JobSettings settings, String topic) {
         long n = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(harness(settings))) {
             List<TopicPartition> partitions = partitions(consumer, topic);
@@ -780,7 +814,9 @@ public final class StreamBenchCommand implements Callable<Integer> {
             SOURCE("source + parse task threads", "^Source: ", true),
             SOURCE_FETCH("Kafka consumer threads of the source", "^Source Data Fetcher", true),
             CLUSTERER("clusterer + label/summary sink task threads", "^window clusterer", true),
-            SINK_IO("Kafka producer I/O threads of the sinks", "^kafka-producer-network-thread \\| producer-", false),
+            // Named by the sinks' client ids (ClusteringJob.sinkClientId).
+            SINK_IO("Kafka producer I/O threads of the sinks",
+                    "^kafka-producer-network-thread \\| .*-(labels|summaries|dead-letters)$", false),
             BROKER("Kafka broker request threads", "^data-plane-kafka", false),
             OTHER("other Java threads (Flink runtime, broker housekeeping, harness)", "", false);
 
@@ -915,7 +951,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
      * initialisation (state restored, Kafka transactions initialised). Job status alone says
      * RUNNING while tasks still initialise, which takes seconds with exactly-once sinks.
      */
-    private static final class TaskProbe {
+    static final class TaskProbe {
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         private final ObjectMapper mapper = new ObjectMapper();
         private final int port;
@@ -926,15 +962,30 @@ public final class StreamBenchCommand implements Callable<Integer> {
             this.parallelism = parallelism;
         }
 
+        /**
+         * The JSON answer of the REST endpoint at {@code path} (e.g. {@code /jobs/ID/checkpoints}),
+         * or null unless it answered 200 in time.
+         */
+        JsonNode get(String path) throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build();
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpTimeoutException e) {
+                // A loaded machine: the caller asks again at its next poll.
+                return null;
+            }
+            return response.statusCode() == 200 ? mapper.readTree(response.body()) : null;
+        }
+
         /** Whether every subtask of every vertex is running or already finished. */
         boolean allRunning(String jobId) throws IOException, InterruptedException {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + port + "/jobs/" + jobId))
-                    .timeout(Duration.ofSeconds(5)).build();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
+            JsonNode job = get("/jobs/" + jobId);
+            if (job == null) {
                 return false;
             }
-            JsonNode vertices = mapper.readTree(response.body()).path("vertices");
+            JsonNode vertices = job.path("vertices");
             if (vertices.isEmpty()) {
                 return false;
             }
@@ -1065,7 +1116,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
         return "| system | what it does | throughput | quality |\n|---|---|---|---|";
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(Map<String, String> client) {
+    static KafkaConsumer<byte[], byte[]> consumer(Map<String, String> client) {
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -1077,11 +1128,11 @@ public final class StreamBenchCommand implements Callable<Integer> {
     }
 
     /** Client properties of the harness's own producers and consumers: the broker only. */
-    private static Map<String, String> harness(JobSettings settings) {
+    static Map<String, String> harness(JobSettings settings) {
         return Map.of("bootstrap.servers", settings.kafka().get("bootstrap.servers"));
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
         return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 

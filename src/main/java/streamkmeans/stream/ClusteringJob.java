@@ -28,6 +28,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import streamkmeans.engine.Backends;
 
 /**
@@ -45,6 +46,10 @@ import streamkmeans.engine.Backends;
 public final class ClusteringJob {
     /** Kafka's broker-side maximum; the connector's one-hour default would fail at start. */
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+    /** Sinks' producer batch size unless configured: 256 KiB (Kafka's default is 16 KiB). */
+    private static final int SINK_BATCH_BYTES = 256 * 1024;
+    /** Sinks' producer linger unless configured. */
+    private static final Duration SINK_LINGER = Duration.ofMillis(20);
     private static final OutputTag<DeadLetter> PARSE_FAILURES =
             new OutputTag<>("parse-dead-letters", StreamTypes.DEAD_LETTER);
 
@@ -52,7 +57,11 @@ public final class ClusteringJob {
     }
 
     /**
-     * Adds the job to {@code env}; call {@code env.execute(name)} afterwards.
+     * Adds the job to {@code env}; call {@code env.execute(name)} afterwards. Turns on object
+     * reuse for {@code env}: chained operators then hand records on without a deep copy, which is
+     * safe here because every record type is immutable, every function emits fresh objects and
+     * keeps none of its inputs but the points it buffers, which arrive through the keyBy shuffle
+     * (always deserialized fresh), and the sinks serialize each record at once.
      *
      * @throws Backends.BackendUnavailableException when the job runs in this JVM ({@code env} is
      *         local) and asks for a backend that cannot run here; a job submitted to a cluster is
@@ -80,6 +89,7 @@ public final class ClusteringJob {
 
     private static void build(StreamExecutionEnvironment env, JobSettings settings, ClusteringFunction clusterer,
             FaultPlan faults) {
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<Point> points = env
                 .fromSource(source(settings), watermarks(settings), "points: " + settings.inputTopic())
                 .uid("points-source")
@@ -163,10 +173,23 @@ public final class ClusteringJob {
                 .withTimestampAssigner((e, recordTs) -> e.isRight() ? e.right().eventTime(recordTs) : recordTs);
     }
 
+    /**
+     * A Kafka sink named {@code name}. Its producers get a known client id, the given
+     * {@code client.id} (else the transactional id prefix) plus {@code -name}: Flink's sink sets
+     * none, and Kafka's default ({@code producer-} plus the transactional id of the moment) is
+     * unpredictable, so broker quotas and per-client metrics could not name a sink. Larger batches
+     * unless set: ~150-byte labels in Kafka's 16 KiB batches made one produce request per ~100
+     * labels and cost about 40% of the job's CPU per point (bench/STREAMING.md). The 20 ms linger
+     * is invisible under exactly-once (output is readable only at the checkpoint's commit) and
+     * adds at most 20 ms at-least-once. No compression: on a fast link it costs CPU on both sides.
+     */
     private static <T> KafkaSink<T> sink(JobSettings s, String name, KafkaRecordSerializationSchema<T> schema) {
         Properties props = new Properties();
         props.putAll(s.kafka());
         props.putIfAbsent("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        props.setProperty(ProducerConfig.CLIENT_ID_CONFIG, sinkClientId(s, name));
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(SINK_BATCH_BYTES));
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(SINK_LINGER.toMillis()));
         var builder = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(props)
                 .setRecordSerializer(schema);
@@ -177,6 +200,15 @@ public final class ClusteringJob {
             builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
         }
         return builder.build();
+    }
+
+    /**
+     * The {@code client.id} of the producers of the sink named {@code name} ({@code labels},
+     * {@code summaries}, {@code dead-letters}); all subtasks of a sink share it.
+     */
+    public static String sinkClientId(JobSettings s, String name) {
+        String base = s.kafka().getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, s.transactionalIdPrefix());
+        return base + "-" + name;
     }
 
     /** Hands only the points to a watermark generator; dead letters neither advance nor keep alive event time. */

@@ -32,6 +32,14 @@ public record LabelRecord(
         int cluster,
         Float distance,
         long modelVersion) {
+    private static final byte[] KEY = CompactJsonWriter.name("key");
+    private static final byte[] ID = CompactJsonWriter.name("id");
+    private static final byte[] TS = CompactJsonWriter.name("ts");
+    private static final byte[] WINDOW_START = CompactJsonWriter.name("window_start");
+    private static final byte[] WINDOW_END = CompactJsonWriter.name("window_end");
+    private static final byte[] CLUSTER = CompactJsonWriter.name("cluster");
+    private static final byte[] DISTANCE = CompactJsonWriter.name("distance");
+    private static final byte[] MODEL_VERSION = CompactJsonWriter.name("model_version");
 
     /** Checks that a cluster has a finite distance and that "no cluster" has none. */
     public LabelRecord {
@@ -52,19 +60,21 @@ public record LabelRecord(
         return new String(toJsonBytes(), StandardCharsets.UTF_8);
     }
 
-    /** {@link #toJson()} as UTF-8 bytes, for a Kafka record value. O(1). */
+    /**
+     * {@link #toJson()} as UTF-8 bytes, for a Kafka record value: written by this thread's
+     * {@link CompactJsonWriter} (one allocation, the result) rather than a Jackson generator per
+     * label, with the same bytes. O(1).
+     */
     public byte[] toJsonBytes() {
-        return Json.bytes(g -> {
-            g.writeStartObject();
-            g.writeStringField("key", key);
-            g.writeStringField("id", id);
-            g.writeNumberField("ts", ts);
-            Json.field(g, "window_start", windowStart);
-            Json.field(g, "window_end", windowEnd);
-            g.writeNumberField("cluster", cluster);
-            Json.field(g, "distance", distance);
-            g.writeNumberField("model_version", modelVersion);
-            g.writeEndObject();
-        });
+        return CompactJsonWriter.local().begin()
+                .field(KEY, key)
+                .field(ID, id)
+                .field(TS, ts)
+                .field(WINDOW_START, windowStart)
+                .field(WINDOW_END, windowEnd)
+                .field(CLUSTER, cluster)
+                .field(DISTANCE, distance)
+                .field(MODEL_VERSION, modelVersion)
+                .end();
     }
 }

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -130,5 +135,45 @@ class StreamBenchCommandTest {
         return ("{\"key\":\"" + key + "\",\"window_start\":1,\"window_end\":2,\"status\":\"ok\",\"points\":100,"
                 + "\"centroids\":[[1.0,2.0],[3.0,4.0]],\"drift\":{\"per_cluster\":[0.1,0.2],\"max\":0.2},"
                 + "\"model_version\":" + version + "}").getBytes(StandardCharsets.UTF_8);
+    }
+    @Test
+    void soakVerdictPassesAFlatRunAndFailsEachKindOfDrift() {
+        Duration second = Duration.ofSeconds(1);
+        List<StreamSoak.Sample> flat = soak(i -> sample(i, 10_000, 10_000, 20_000, 300, 200));
+        List<StreamSoak.Check> checks = StreamSoak.checks(flat, 10_000, 0.25, second);
+        assertTrue(checks.stream().allMatch(StreamSoak.Check::pass), checks.toString());
+
+        assertFailed("labels out", soak(i -> sample(i, 10_000, i < 6 ? 10_000 : 6_000, 20_000, 300, 200)));
+        assertFailed("heap", soak(i -> sample(i, 10_000, 10_000, 20_000, 300, 200 + 20 * i)));
+        assertFailed("checkpoint duration", soak(i -> sample(i, 10_000, 10_000, 20_000, 300 + 200 * i, 200)));
+        assertFailed("consumer lag", soak(i -> sample(i, 10_000, 10_000, 20_000 + 10_000 * i, 300, 200)));
+        assertFailed("points in", soak(i -> sample(i, 7_000, 7_000, 20_000, 300, 200)));
+        List<StreamSoak.Sample> failing = new ArrayList<>(flat);
+        StreamSoak.Sample last = failing.remove(failing.size() - 1);
+        failing.add(new StreamSoak.Sample(last.seconds(), last.produced(), last.labelled(), last.inRate(),
+                last.outRate(), last.lag(), last.checkpointMs(), last.checkpointBytes(), last.checkpointsCompleted(),
+                last.checkpointsFailed() + 1, last.heapMib()));
+        assertFailed("failed checkpoints", failing);
+        // The first sample (warm-up) does not count, and a verdict needs three more.
+        assertEquals(null, StreamSoak.checks(flat.subList(0, 3), 10_000, 0.25, second));
+        assertTrue(StreamSoak.checks(soak(i -> i == 0 ? sample(i, 1, 1, 900_000, 9_000, 900)
+                : sample(i, 10_000, 10_000, 20_000, 300, 200)), 10_000, 0.25, second)
+                .stream().allMatch(StreamSoak.Check::pass));
+    }
+
+    private static void assertFailed(String check, List<StreamSoak.Sample> samples) {
+        List<StreamSoak.Check> failed = StreamSoak.checks(samples, 10_000, 0.25, Duration.ofSeconds(1)).stream()
+                .filter(c -> !c.pass()).toList();
+        assertEquals(1, failed.size(), check + ": " + failed);
+        assertTrue(failed.get(0).name().contains(check), check + ": " + failed);
+    }
+
+    private static List<StreamSoak.Sample> soak(IntFunction<StreamSoak.Sample> sample) {
+        return IntStream.range(0, 10).mapToObj(sample).toList();
+    }
+
+    private static StreamSoak.Sample sample(int i, double in, double out, long lag, double checkpointMs, double heap) {
+        return new StreamSoak.Sample(10.0 * (i + 1), (long) in * 10 * (i + 1), (long) out * 10 * (i + 1), in, out, lag,
+                checkpointMs, 100_000, 10L * (i + 1), 2, heap);
     }
 }

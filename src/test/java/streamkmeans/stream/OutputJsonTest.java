@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class OutputJsonTest {
@@ -66,5 +67,50 @@ class OutputJsonTest {
         assertThrows(IllegalArgumentException.class, () -> new LabelRecord("k", null, 5, null, null, -1, 1f, 1));
         assertThrows(IllegalArgumentException.class,
                 () -> new LabelRecord("k", null, 5, null, null, 0, Float.NaN, 1));
+    }
+    /** The hand-written label writer must give exactly the bytes Jackson's generator gave. */
+    @Test
+    void labelBytesAreJacksonsForAnyStringsAndNumbers() {
+        Random random = new Random(11);
+        String[] pieces = {"", "a", "sensor-7", "\"", "\\", "/", "\b", "\t", "\n", "\f", "\r", "\u0000", "\u001f",
+            "\u007f", "é", "ß", "\u07ff", "\u0800", "€", "\uffff", "😀", "\ud83d", "\ude00", "e-1041"};
+        long[] longs = {0, 1, -1, 9, 10, 99, 100, 1764370000000L, Long.MAX_VALUE, Long.MIN_VALUE, -1764370000000L};
+        float[] floats = {0f, -0f, 0.8123f, 1f, 1e-7f, 1.17549435E-38f, Float.MIN_VALUE, 3.4e38f, 1234567.9f, 0.001f,
+            1e7f, 123.456f};
+        for (int i = 0; i < 5000; i++) {
+            String key = randomString(random, pieces);
+            String id = random.nextInt(5) == 0 ? null : randomString(random, pieces);
+            long ts = i < 200 ? longs[i % longs.length] : random.nextLong();
+            Long start = random.nextInt(4) == 0 ? null : longs[random.nextInt(longs.length)];
+            Long end = random.nextInt(4) == 0 ? null : random.nextLong();
+            int cluster = random.nextInt(6) - 1;
+            Float distance = cluster < 0 ? null
+                    : random.nextBoolean() ? floats[random.nextInt(floats.length)]
+                    : Float.intBitsToFloat(random.nextInt(0x7f800000));
+            long version = random.nextBoolean() ? random.nextInt(100) : random.nextLong();
+            LabelRecord label = new LabelRecord(key, id, ts, start, end, cluster, distance, version);
+            byte[] jackson = Json.bytes(g -> {
+                g.writeStartObject();
+                g.writeStringField("key", key);
+                g.writeStringField("id", id);
+                g.writeNumberField("ts", ts);
+                Json.field(g, "window_start", start);
+                Json.field(g, "window_end", end);
+                g.writeNumberField("cluster", cluster);
+                Json.field(g, "distance", distance);
+                g.writeNumberField("model_version", version);
+                g.writeEndObject();
+            });
+            assertEquals(new String(jackson, StandardCharsets.UTF_8), label.toJson());
+            assertArrayEquals(jackson, label.toJsonBytes(), label.toString());
+        }
+    }
+
+    private static String randomString(Random random, String[] pieces) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = random.nextInt(6); n > 0; n--) {
+            sb.append(random.nextInt(3) == 0 ? (char) random.nextInt(0x10000) : pieces[random.nextInt(pieces.length)]);
+        }
+        return sb.toString();
     }
 }
