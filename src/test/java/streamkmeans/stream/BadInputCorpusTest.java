@@ -29,12 +29,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import streamkmeans.cli.EmbeddedKafka;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
 import streamkmeans.stream.KafkaTestSupport.Topics;
@@ -61,22 +59,8 @@ class BadInputCorpusTest {
     /** Room for the megabyte records of the corpus. */
     private static final int MAX_MESSAGE_BYTES = 4 << 20;
 
-    private static EmbeddedKafka kafka;
-    /** Start of the first window: a whole minute, ten minutes ago. */
-    private static long base;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.launch();
-        base = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedBroker BROKER = new EmbeddedBroker();
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -95,7 +79,7 @@ class BadInputCorpusTest {
     }
 
     private static void replay(String format, PointFormat pointFormat, Path savepoints) throws Exception {
-        Topics topics = Topics.create(kafka, "corpus-" + format, PARTITIONS,
+        Topics topics = Topics.create(BROKER.kafka(), "corpus-" + format, PARTITIONS,
                 Map.of("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES)));
         List<BadInputCorpus.Case> cases = BadInputCorpus.cases(format);
         List<BadInputCorpus.Case> parseStage = cases.stream().filter(c -> !c.jobStage()).toList();
@@ -111,7 +95,7 @@ class BadInputCorpusTest {
         int every = sample.size() / (parseStage.size() + 1);
         int c = 0;
         for (int i = 0; i < sample.size(); i++) {
-            long ts = base + i * WINDOW_MS / PER_WINDOW;
+            long ts = BROKER.base() + i * WINDOW_MS / PER_WINDOW;
             validTs.add(ts);
             phase1.add(record(topics.points(), i % PARTITIONS, null, valid(format, i, ts, sample.points().point(i))));
             if (c < parseStage.size() && (i + 1) % every == 0) {
@@ -128,7 +112,7 @@ class BadInputCorpusTest {
 
         // Unbounded, at-least-once (no checkpoints): output is visible while the job runs.
         StreamExecutionEnvironment env = KafkaTestSupport.environment(PARALLELISM, Duration.ZERO);
-        ClusteringJob.build(env, topics.job(kafka.bootstrapServers(), WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)),
+        ClusteringJob.build(env, topics.job(BROKER.bootstrapServers(), WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)),
                 ClustererSettings.builder(3).seed(11).backend(Backends.Choice.CPU).build())
                 .format(pointFormat).outOfOrderness(Duration.ofMillis(200)).bounded(false)
                 .delivery(Delivery.AT_LEAST_ONCE).build());
@@ -137,16 +121,16 @@ class BadInputCorpusTest {
         boolean stopped = false;
         try {
             Map<String, Object> bigRecords = Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
-            List<RecordMetadata> written = KafkaTestSupport.produce(kafka.bootstrapServers(), phase1, bigRecords);
+            List<RecordMetadata> written = KafkaTestSupport.produce(BROKER.bootstrapServers(), phase1, bigRecords);
             badAt.forEach((index, badCase) -> sent.add(new Sent(badCase, written.get(index))));
-            // Once a window is fitted (the watermark passes base + 999 when a partition's points reach
-            // base + 1200), key default has its dimension and the watermark is past 1970.
-            KafkaTestSupport.awaitRecords(kafka.bootstrapServers(), topics.summaries(), 1, s -> true, READ_TIMEOUT);
-            List<RecordMetadata> written2 = KafkaTestSupport.produce(kafka.bootstrapServers(), phase2);
+            // Once a window is fitted (the watermark passes BROKER.base() + 999 when a partition's points reach
+            // BROKER.base() + 1200), key default has its dimension and the watermark is past 1970.
+            KafkaTestSupport.awaitRecords(BROKER.bootstrapServers(), topics.summaries(), 1, s -> true, READ_TIMEOUT);
+            List<RecordMetadata> written2 = KafkaTestSupport.produce(BROKER.bootstrapServers(), phase2);
             for (int j = 0; j < jobStage.size(); j++) {
                 sent.add(new Sent(jobStage.get(j), written2.get(j)));
             }
-            KafkaTestSupport.awaitRecords(kafka.bootstrapServers(), topics.deadLetters(), cases.size(), d -> true,
+            KafkaTestSupport.awaitRecords(BROKER.bootstrapServers(), topics.deadLetters(), cases.size(), d -> true,
                     READ_TIMEOUT);
             assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS),
                     "the job runs on after every bad record");
@@ -160,8 +144,8 @@ class BadInputCorpusTest {
             }
         }
 
-        List<JsonNode> labels = json(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT));
-        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
+        List<JsonNode> labels = json(readAll(BROKER.bootstrapServers(), topics.labels(), READ_TIMEOUT));
+        List<JsonNode> deadLetters = json(readAll(BROKER.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
         assertEquals(phase1.size() + phase2.size(), labels.size() + deadLetters.size(),
                 "every record is one label or one dead letter");
         Set<Long> labelledTs = new HashSet<>();
@@ -171,7 +155,7 @@ class BadInputCorpusTest {
         }
         assertEquals(validTs, labelledTs, "every valid point labelled");
         assertDeadLetters(deadLetters, topics.points(), sent);
-        List<JsonNode> summaries = json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT));
+        List<JsonNode> summaries = json(readAll(BROKER.bootstrapServers(), topics.summaries(), READ_TIMEOUT));
         assertEquals(WINDOWS, summaries.size());
         for (JsonNode s : summaries) {
             assertEquals(PER_WINDOW, s.path("points").asInt(), "a window holds its valid points only: " + s);

@@ -31,10 +31,9 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -77,22 +76,8 @@ class FaultToleranceTest {
     /** For output after a restart: the MiniCluster redeploys every task and the sinks probe their transactions. */
     private static final Duration WAIT_AFTER_RESTART = Duration.ofSeconds(180);
 
-    private static EmbeddedKafka kafka;
-    /** Start of the first window: a whole minute, ten minutes ago (recent enough for any retention). */
-    private static long base;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.launch();
-        base = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedBroker BROKER = new EmbeddedBroker();
 
     /**
      * The input comes in two phases: windows 0–5 (0–4 close) with ten bad records, then, once
@@ -108,9 +93,9 @@ class FaultToleranceTest {
     @Timeout(value = 420, unit = TimeUnit.SECONDS)
     void taskFailureRestoresFromTheLastCheckpointAndWritesEveryOutputOnce(FaultPlan.Operator at,
             @TempDir Path savepoints) throws Exception {
-        Topics topics = Topics.create(kafka, "fault-" + at.uid(), PARTITIONS, Map.of());
+        Topics topics = Topics.create(BROKER.kafka(), "fault-" + at.uid(), PARTITIONS, Map.of());
         KeyStream stream = new KeyStream("default", Blobs.stationary(4, K, 2).sample(WINDOWS * PER_WINDOW),
-                PER_WINDOW, base, WINDOW_MS);
+                PER_WINDOW, BROKER.base(), WINDOW_MS);
         List<ProducerRecord<byte[], byte[]>> points = stream.records(topics.points(), i -> i % PARTITIONS);
         int half = points.size() / 2;
         List<ProducerRecord<byte[], byte[]>> phase1 = withBadRecords(topics.points(), points.subList(0, half), 0);
@@ -119,7 +104,7 @@ class FaultToleranceTest {
         FaultPlan plan = new FaultPlan(topics.name() + "-" + UUID.randomUUID(), at, recordsBeforeFailure(at));
 
         StreamExecutionEnvironment env = KafkaTestSupport.environment(PARALLELISM, CHECKPOINTS, RESTARTS);
-        ClusteringJob.build(env, settings(topics, kafka.bootstrapServers(),
+        ClusteringJob.build(env, settings(topics, BROKER.bootstrapServers(),
                 WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS))), plan);
         JobClient job = env.executeAsync(topics.name());
         List<RecordMetadata> written = new ArrayList<>();
@@ -127,11 +112,11 @@ class FaultToleranceTest {
         try {
             written.addAll(produce(phase1));
             await(() -> FaultPlan.armed(plan.name()), "the planned failure at " + at + " armed");
-            awaitRecords(kafka.bootstrapServers(), topics.summaries(), WINDOWS / 2 - 1, s -> true, WAIT);
+            awaitRecords(BROKER.bootstrapServers(), topics.summaries(), WINDOWS / 2 - 1, s -> true, WAIT);
             written.addAll(produce(phase2));
             await(() -> FaultPlan.fired(plan.name()), "the planned failure at " + at + " thrown");
             // Every window but the last closes on the input's own event time; the restored job commits them.
-            awaitRecords(kafka.bootstrapServers(), topics.labels(), (WINDOWS - 1) * PER_WINDOW, l -> true,
+            awaitRecords(BROKER.bootstrapServers(), topics.labels(), (WINDOWS - 1) * PER_WINDOW, l -> true,
                     WAIT_AFTER_RESTART);
             job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -142,14 +127,14 @@ class FaultToleranceTest {
             }
         }
 
-        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), WAIT),
+        Map<String, JsonNode> labels = labelsById(readAll(BROKER.bootstrapServers(), topics.labels(), WAIT),
                 stream.ids());
         assertTrue(adjustedRandIndex(stream.sample().labels(), stream.clusters(labels)) >= 0.99,
                 "the blobs are still found");
         List<JsonNode> summaries = assertModelCarriesOn(
-                json(readAll(kafka.bootstrapServers(), topics.summaries(), WAIT)), "default", WINDOWS);
+                json(readAll(BROKER.bootstrapServers(), topics.summaries(), WAIT)), "default", WINDOWS);
         for (int w = 0; w < WINDOWS; w++) {
-            assertEquals(base + w * WINDOW_MS, summaries.get(w).path("window_start").asLong(), "model " + (w + 1));
+            assertEquals(BROKER.base() + w * WINDOW_MS, summaries.get(w).path("window_start").asLong(), "model " + (w + 1));
         }
         for (int i = 0; i < stream.size(); i++) {
             JsonNode label = labels.get(stream.id(i));
@@ -158,7 +143,7 @@ class FaultToleranceTest {
             assertEquals(summary.path("model_version").asLong(), label.path("model_version").asLong(),
                     "a label comes from its window's model: " + label);
         }
-        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), WAIT));
+        List<JsonNode> deadLetters = json(readAll(BROKER.bootstrapServers(), topics.deadLetters(), WAIT));
         assertBadRecordsOnce(deadLetters, phase1, phase2, written);
         assertEquals(phase1.size() + phase2.size(), labels.size() + deadLetters.size(),
                 "every record is one label or one dead letter");
@@ -177,8 +162,8 @@ class FaultToleranceTest {
         try (EmbeddedKafka broker = EmbeddedKafka.launch()) {
             Topics topics = Topics.create(broker, "broker-restart", PARTITIONS, Map.of());
             List<KeyStream> streams = List.of(
-                    new KeyStream("a", Blobs.stationary(4, K, 2).sample(perKey), PER_WINDOW, base, WINDOW_MS),
-                    new KeyStream("b", Blobs.stationary(3, K, 5).sample(perKey), PER_WINDOW, base, WINDOW_MS));
+                    new KeyStream("a", Blobs.stationary(4, K, 2).sample(perKey), PER_WINDOW, BROKER.base(), WINDOW_MS),
+                    new KeyStream("b", Blobs.stationary(3, K, 5).sample(perKey), PER_WINDOW, BROKER.base(), WINDOW_MS));
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
             for (int i = 0; i < perKey; i++) {
                 for (int s = 0; s < streams.size(); s++) {
@@ -283,7 +268,7 @@ class FaultToleranceTest {
     }
 
     private static List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        return KafkaTestSupport.produce(kafka.bootstrapServers(), records);
+        return KafkaTestSupport.produce(BROKER.bootstrapServers(), records);
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -27,11 +27,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import streamkmeans.cli.EmbeddedKafka;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
 import streamkmeans.stream.KafkaTestSupport.KeyStream;
@@ -50,22 +48,8 @@ class KafkaJobTest {
     private static final long WINDOW_MS = 1000;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
-    private static EmbeddedKafka kafka;
-    /** Start of the first window: a whole minute, ten minutes ago (recent enough for any retention). */
-    private static long base;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.launch();
-        base = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedBroker BROKER = new EmbeddedBroker();
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -78,15 +62,15 @@ class KafkaJobTest {
 
         run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(5)).build(), Duration.ZERO);
 
-        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT),
+        Map<String, JsonNode> labels = labelsById(readAll(BROKER.bootstrapServers(), topics.labels(), READ_TIMEOUT),
                 stream.ids());
         for (int i = 0; i < stream.size(); i++) {
             JsonNode label = labels.get(stream.id(i));
             int window = i / stream.perWindow();
             assertEquals("default", label.path("key").asText());
             assertEquals(stream.ts(i), label.path("ts").asLong());
-            assertEquals(base + window * WINDOW_MS, label.path("window_start").asLong(), stream.id(i));
-            assertEquals(base + (window + 1) * WINDOW_MS, label.path("window_end").asLong(), stream.id(i));
+            assertEquals(BROKER.base() + window * WINDOW_MS, label.path("window_start").asLong(), stream.id(i));
+            assertEquals(BROKER.base() + (window + 1) * WINDOW_MS, label.path("window_end").asLong(), stream.id(i));
             assertEquals(window + 1, label.path("model_version").asLong(), "the window's own model");
             assertTrue(label.path("distance").asDouble() >= 0, label.toString());
         }
@@ -133,7 +117,7 @@ class KafkaJobTest {
 
         run(job(topics, WindowSpec.tumbling(Duration.ofMillis(WINDOW_MS)), clusterer(4)).build(), Duration.ZERO);
 
-        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT),
+        Map<String, JsonNode> labels = labelsById(readAll(BROKER.bootstrapServers(), topics.labels(), READ_TIMEOUT),
                 stream.ids());
         int[] clusters = stream.clusters(labels);
         int[] truth = stream.sample().labels();
@@ -190,9 +174,9 @@ class KafkaJobTest {
 
         Set<String> allIds = new HashSet<>();
         streams.forEach(s -> allIds.addAll(s.ids()));
-        Map<String, JsonNode> labels = labelsById(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT),
+        Map<String, JsonNode> labels = labelsById(readAll(BROKER.bootstrapServers(), topics.labels(), READ_TIMEOUT),
                 allIds);
-        List<JsonNode> summaries = json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT));
+        List<JsonNode> summaries = json(readAll(BROKER.bootstrapServers(), topics.summaries(), READ_TIMEOUT));
         assertEquals(9, summaries.size(), "three windows for each of three keys");
         for (KeyStream stream : streams) {
             for (int i = 0; i < stream.size(); i++) {
@@ -229,14 +213,14 @@ class KafkaJobTest {
         run(job(topics, WindowSpec.count(1000), clusterer(3)).delivery(Delivery.EXACTLY_ONCE).build(),
                 Duration.ofMillis(500));
 
-        List<ConsumerRecord<byte[], byte[]>> labelRecords = readAll(kafka.bootstrapServers(), topics.labels(),
+        List<ConsumerRecord<byte[], byte[]>> labelRecords = readAll(BROKER.bootstrapServers(), topics.labels(),
                 READ_TIMEOUT);
         Map<String, JsonNode> labels = labelsById(labelRecords, stream.ids());
         for (ConsumerRecord<byte[], byte[]> r : labelRecords) {
             assertEquals(json(r).path("ts").asLong(), r.timestamp(), "a label's record time is its point's");
         }
         assertTrue(adjustedRandIndex(stream.sample().labels(), stream.clusters(labels)) >= 0.99);
-        List<ConsumerRecord<byte[], byte[]>> summaryRecords = readAll(kafka.bootstrapServers(), topics.summaries(),
+        List<ConsumerRecord<byte[], byte[]>> summaryRecords = readAll(BROKER.bootstrapServers(), topics.summaries(),
                 READ_TIMEOUT);
         assertEquals(12, summaryRecords.size(), "one summary per count window");
         Set<Long> versions = new HashSet<>();
@@ -246,7 +230,7 @@ class KafkaJobTest {
             assertTrue(versions.add(s.path("model_version").asLong()), "each window once: " + s);
             assertTrue(r.timestamp() > 0 && r.timestamp() < Long.MAX_VALUE, "a real record time");
         }
-        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
+        List<JsonNode> deadLetters = json(readAll(BROKER.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
         assertEquals(10, deadLetters.size());
         assertTrue(deadLetters.stream().allMatch(d -> d.path("reason").asText().equals("invalid_json")));
     }
@@ -273,8 +257,8 @@ class KafkaJobTest {
                 FaultyLloydBackend.factory("gpu", device), FaultyLloydBackend.factory("cpu", cpu)));
         env.execute(topics.name());
 
-        List<JsonNode> labels = json(readAll(kafka.bootstrapServers(), topics.labels(), READ_TIMEOUT));
-        List<JsonNode> deadLetters = json(readAll(kafka.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
+        List<JsonNode> labels = json(readAll(BROKER.bootstrapServers(), topics.labels(), READ_TIMEOUT));
+        List<JsonNode> deadLetters = json(readAll(BROKER.bootstrapServers(), topics.deadLetters(), READ_TIMEOUT));
         assertEquals(records.size(), labels.size() + deadLetters.size(), "every record a label or a dead letter");
         assertEquals(301, deadLetters.size(), "the points of fresh's failed first window");
         Set<String> deadIds = new HashSet<>();
@@ -287,7 +271,7 @@ class KafkaJobTest {
         assertEquals(301, deadIds.size());
         assertTrue(deadIds.contains("fresh-0") && deadIds.contains("fresh-300"));
 
-        List<JsonNode> summaries = json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT));
+        List<JsonNode> summaries = json(readAll(BROKER.bootstrapServers(), topics.summaries(), READ_TIMEOUT));
         List<JsonNode> steadySummaries = summariesByWindow(summaries, "steady", steady.length);
         assertEquals(List.of("ok", "ok", "ok", "fit_failed", "ok", "ok"),
                 steadySummaries.stream().map(s -> s.path("status").asText()).toList());
@@ -308,7 +292,7 @@ class KafkaJobTest {
         assertEquals("kmeans++", freshSummaries.get(1).path("seeding").asText(), "fresh's first model");
         assertEquals(1, freshSummaries.get(1).path("model_version").asLong());
 
-        long start = base + 3 * WINDOW_MS;
+        long start = BROKER.base() + 3 * WINDOW_MS;
         for (JsonNode label : labels) {
             if (label.path("window_start").asLong() == start && label.path("key").asText().equals("steady")) {
                 assertEquals(3, label.path("model_version").asLong(), "labelled by the previous model: " + label);
@@ -323,12 +307,12 @@ class KafkaJobTest {
 
     /** The four topics of one test, named after it, two partitions each. */
     private static Topics topics(String name) {
-        return Topics.create(kafka, name, PARTITIONS, Map.of());
+        return Topics.create(BROKER.kafka(), name, PARTITIONS, Map.of());
     }
 
     /** A bounded exactly-once job over the test's topics. */
     private static JobSettings.Builder job(Topics topics, WindowSpec windows, ClustererSettings clusterer) {
-        return topics.job(kafka.bootstrapServers(), windows, clusterer);
+        return topics.job(BROKER.bootstrapServers(), windows, clusterer);
     }
 
     private static ClustererSettings clusterer(int k) {
@@ -342,14 +326,14 @@ class KafkaJobTest {
     }
 
     private static List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        return KafkaTestSupport.produce(kafka.bootstrapServers(), records);
+        return KafkaTestSupport.produce(BROKER.bootstrapServers(), records);
     }
 
     // ---- the input ----
 
-    /** One key's points, {@code perWindow} to each window of {@code WINDOW_MS} from {@code base}. */
+    /** One key's points, {@code perWindow} to each window of {@code WINDOW_MS} from {@code BROKER.base()}. */
     private static KeyStream stream(String key, Blobs.Sample sample, int perWindow) {
-        return new KeyStream(key, sample, perWindow, base, WINDOW_MS);
+        return new KeyStream(key, sample, perWindow, BROKER.base(), WINDOW_MS);
     }
 
     /**
@@ -363,7 +347,7 @@ class KafkaJobTest {
         int i = 0;
         for (int w = 0; w < sizes.length; w++) {
             for (int j = 0; j < sizes[w]; j++, i++) {
-                long ts = base + w * WINDOW_MS + j * WINDOW_MS / sizes[w];
+                long ts = BROKER.base() + w * WINDOW_MS + j * WINDOW_MS / sizes[w];
                 out.add(record(topics.points(), partition, key, pointJson(key, key + "-" + i, ts,
                         sample.points().point(i))));
             }
@@ -374,7 +358,7 @@ class KafkaJobTest {
     // ---- the output ----
 
     private static List<JsonNode> summariesByWindow(Topics topics, String key, int windows) {
-        return summariesByWindow(json(readAll(kafka.bootstrapServers(), topics.summaries(), READ_TIMEOUT)), key,
+        return summariesByWindow(json(readAll(BROKER.bootstrapServers(), topics.summaries(), READ_TIMEOUT)), key,
                 windows);
     }
 
@@ -383,7 +367,7 @@ class KafkaJobTest {
         TreeMap<Long, JsonNode> byStart = summariesByStart(summaries, key);
         List<Long> starts = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
-            starts.add(base + w * WINDOW_MS);
+            starts.add(BROKER.base() + w * WINDOW_MS);
         }
         assertEquals(starts, List.copyOf(byStart.keySet()), "one summary per window of key " + key);
         return List.copyOf(byStart.values());

@@ -34,12 +34,10 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import streamkmeans.cli.EmbeddedKafka;
 import streamkmeans.cli.Main;
 import streamkmeans.engine.Backends;
 import streamkmeans.engine.Blobs;
@@ -68,21 +66,8 @@ class SavepointResumeTest {
     /** Largest move of a centroid between consecutive windows of stationary blobs (std 1, ~67 points each). */
     private static final double CENTROID_TOLERANCE = 0.75;
 
-    private static EmbeddedKafka kafka;
-    private static long base;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.launch();
-        base = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedBroker BROKER = new EmbeddedBroker();
 
     @Test
     @Timeout(value = 420, unit = TimeUnit.SECONDS)
@@ -117,7 +102,7 @@ class SavepointResumeTest {
             for (int i = 0; i < stream.size(); i++) {
                 JsonNode label = labels.get(stream.id(key, i));
                 int w = i / PER_WINDOW;
-                assertEquals(base + w * WINDOW_MS, label.path("window_start").asLong(), label.toString());
+                assertEquals(BROKER.base() + w * WINDOW_MS, label.path("window_start").asLong(), label.toString());
                 assertEquals(w + 1, label.path("model_version").asLong(), label.toString());
             }
         }
@@ -156,7 +141,7 @@ class SavepointResumeTest {
                 assertTrue(restarts.toLowerCase().contains("exponential"), restarts);
                 assertEquals(2, graph.getArchivedExecutionConfig().getParallelism());
 
-                KafkaTestSupport.produce(kafka.bootstrapServers(), stream.windows(0, 3));
+                KafkaTestSupport.produce(BROKER.bootstrapServers(), stream.windows(0, 3));
                 stream.awaitSummaries(2);
                 String savepoint = cluster.stopWithSavepoint(firstJob, dir.toUri().toString(), false,
                         SavepointFormatType.CANONICAL).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -164,7 +149,7 @@ class SavepointResumeTest {
                 JobID resumed = submit(cluster, stream, "--parallelism", "1", "--savepoint", savepoint);
                 assertEquals(1, cluster.getExecutionGraph(resumed).get(30, TimeUnit.SECONDS)
                         .getArchivedExecutionConfig().getParallelism());
-                KafkaTestSupport.produce(kafka.bootstrapServers(), stream.windows(3, 6));
+                KafkaTestSupport.produce(BROKER.bootstrapServers(), stream.windows(3, 6));
                 stream.awaitSummaries(5);
                 cluster.cancelJob(resumed).get(60, TimeUnit.SECONDS);
             } finally {
@@ -186,7 +171,7 @@ class SavepointResumeTest {
     /** Runs {@code run} in this JVM, as the program {@code flink run} starts, and returns the job it submitted. */
     private static JobID submit(MiniCluster cluster, Stream stream, String... extra) throws Exception {
         List<JobID> before = jobs(cluster, null);
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(),
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", BROKER.bootstrapServers(),
                 "--input-topic", stream.points(), "--labels-topic", stream.labels(),
                 "--summaries-topic", stream.summaries(), "--dead-letter-topic", stream.deadLetters(),
                 "--group-id", stream.name(), "--transactional-id-prefix", stream.name(),
@@ -237,8 +222,8 @@ class SavepointResumeTest {
         JobClient job = env.executeAsync(settings.inputTopic() + " at parallelism " + parallelism);
         boolean stopped = false;
         try {
-            KafkaTestSupport.produce(kafka.bootstrapServers(), records);
-            KafkaTestSupport.awaitRecords(kafka.bootstrapServers(), settings.summariesTopic(),
+            KafkaTestSupport.produce(BROKER.bootstrapServers(), records);
+            KafkaTestSupport.awaitRecords(BROKER.bootstrapServers(), settings.summariesTopic(),
                     KEYS.size() * fittedWindows, s -> true, READ_TIMEOUT);
             String path = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -253,7 +238,7 @@ class SavepointResumeTest {
     }
 
     private static List<JsonNode> committedSummaries(Stream stream) {
-        return json(readAll(kafka.bootstrapServers(), stream.summaries(), READ_TIMEOUT));
+        return json(readAll(BROKER.bootstrapServers(), stream.summaries(), READ_TIMEOUT));
     }
 
     /**
@@ -286,7 +271,7 @@ class SavepointResumeTest {
 
     /**
      * The topics of one test and its stream: key {@code key}'s point {@code i} has id
-     * {@code key-i}, event time {@code base + i · WINDOW_MS / PER_WINDOW} and partition
+     * {@code key-i}, event time {@code BROKER.base() + i · WINDOW_MS / PER_WINDOW} and partition
      * {@code i mod PARTITIONS}; the keys' points alternate.
      */
     private record Stream(String name, int windows, Map<String, Blobs.Sample> samples) {
@@ -296,7 +281,7 @@ class SavepointResumeTest {
                 samples.put(KEYS.get(k), Blobs.stationary(2, K, 40 + k).sample(windows * PER_WINDOW));
             }
             Stream s = new Stream(name, windows, samples);
-            kafka.createTopics(PARTITIONS, s.points(), s.labels(), s.summaries(), s.deadLetters());
+            BROKER.kafka().createTopics(PARTITIONS, s.points(), s.labels(), s.summaries(), s.deadLetters());
             return s;
         }
 
@@ -327,7 +312,7 @@ class SavepointResumeTest {
         /** An unbounded job over these topics with exactly-once sinks. */
         JobSettings.Builder job() {
             return JobSettings.builder()
-                    .kafka(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                    .kafka(Map.of("bootstrap.servers", BROKER.bootstrapServers()))
                     .inputTopic(points())
                     .labelsTopic(labels())
                     .summariesTopic(summaries())
@@ -348,7 +333,7 @@ class SavepointResumeTest {
             for (int i = from * PER_WINDOW; i < to * PER_WINDOW; i++) {
                 for (String key : KEYS) {
                     out.add(KafkaTestSupport.record(points(), i % PARTITIONS, key, pointJson(key, id(key, i),
-                            base + i * WINDOW_MS / PER_WINDOW, samples.get(key).points().point(i))));
+                            BROKER.base() + i * WINDOW_MS / PER_WINDOW, samples.get(key).points().point(i))));
                 }
             }
             return out;
@@ -363,21 +348,21 @@ class SavepointResumeTest {
             for (String key : KEYS) {
                 for (int p = 0; p < PARTITIONS; p++) {
                     out.add(KafkaTestSupport.record(points(), p, key, pointJson(key, key + "-end-" + p,
-                            base + windows * WINDOW_MS + WINDOW_MS / 2, samples.get(key).points().point(0))));
+                            BROKER.base() + windows * WINDOW_MS + WINDOW_MS / 2, samples.get(key).points().point(0))));
                 }
             }
             return out;
         }
 
         void awaitSummaries(int windowsPerKey) {
-            KafkaTestSupport.awaitRecords(kafka.bootstrapServers(), summaries(), KEYS.size() * windowsPerKey,
+            KafkaTestSupport.awaitRecords(BROKER.bootstrapServers(), summaries(), KEYS.size() * windowsPerKey,
                     s -> true, READ_TIMEOUT);
         }
 
         /** Every point's label by id; fails on a missing, unknown or repeated one. */
         Map<String, JsonNode> labelsById() {
             Map<String, JsonNode> byId = new HashMap<>();
-            for (JsonNode label : json(readAll(kafka.bootstrapServers(), labels(), READ_TIMEOUT))) {
+            for (JsonNode label : json(readAll(BROKER.bootstrapServers(), labels(), READ_TIMEOUT))) {
                 String id = label.path("id").asText();
                 assertTrue(byId.put(id, label) == null, "two labels for " + id);
             }
@@ -393,14 +378,14 @@ class SavepointResumeTest {
         /** The key's committed summaries by window; fails unless each window has at most one, in order from 0. */
         List<JsonNode> summariesByWindow(String key) {
             TreeMap<Long, JsonNode> byStart = new TreeMap<>();
-            for (JsonNode s : json(readAll(kafka.bootstrapServers(), summaries(), READ_TIMEOUT))) {
+            for (JsonNode s : json(readAll(BROKER.bootstrapServers(), summaries(), READ_TIMEOUT))) {
                 if (s.path("key").asText().equals(key)) {
                     assertTrue(byStart.put(s.path("window_start").asLong(), s) == null, "two summaries of " + s);
                 }
             }
             List<Long> expected = new ArrayList<>();
             for (int w = 0; w < byStart.size(); w++) {
-                expected.add(base + w * WINDOW_MS);
+                expected.add(BROKER.base() + w * WINDOW_MS);
             }
             assertEquals(expected, List.copyOf(byStart.keySet()), "one summary per window of " + key);
             return List.copyOf(byStart.values());
