@@ -137,7 +137,10 @@ class BackpressureTest {
                 assertTrue(s.fetched() - s.written() <= MAX_IN_MEMORY, "the source ran " + (s.fetched() - s.written())
                         + " points ahead of the labels written: " + samples);
             }
-            assertTrue(during.stream().anyMatch(s -> POINTS - s.fetched() >= POINTS / 2),
+            // A quarter, not half: the broker's quota lets a burst of several seconds' bytes through
+            // before it throttles (it averages over quota.window.num windows), and the source reads
+            // ahead by that much before the first sample.
+            assertTrue(during.stream().anyMatch(s -> POINTS - s.fetched() >= POINTS / 4),
                     "the source's lag stayed large while labels were written: " + samples);
 
             // (c) The heap did not take the backlog in.
