@@ -19,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -964,7 +963,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
 
         /**
          * The JSON answer of the REST endpoint at {@code path} (e.g. {@code /jobs/ID/checkpoints}),
-         * or null unless it answered 200 in time.
+         * or null unless it answered 200 in time over a working connection.
          */
         JsonNode get(String path) throws IOException, InterruptedException {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + port + path))
@@ -972,8 +971,9 @@ public final class StreamBenchCommand implements Callable<Integer> {
             HttpResponse<byte[]> response;
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (HttpTimeoutException e) {
-                // A loaded machine: the caller asks again at its next poll.
+            } catch (IOException e) {
+                // A loaded machine (a timeout) or a REST server still starting or restarting its
+                // connections (no bytes, a reset): the caller asks again at its next poll.
                 return null;
             }
             return response.statusCode() == 200 ? mapper.readTree(response.body()) : null;
