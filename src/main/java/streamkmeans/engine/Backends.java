@@ -60,6 +60,11 @@ public final class Backends {
         return new CpuLloydBackend(workers);
     }
 
+    /** Whether {@code choice} can be opened here, without opening anything ({@link #check} without the error). */
+    public static boolean usable(Choice choice) {
+        return choice != Choice.GPU || unavailableReason(accelerator("gpu")).isEmpty();
+    }
+
     /** Checks, without opening anything, that {@code choice} can be opened here. */
     public static void check(Choice choice) {
         if (choice != Choice.GPU) {

@@ -16,29 +16,21 @@ class BackendsTest {
         try (LloydBackend cpu = Backends.open(Backends.Choice.CPU, Workers.sequential());
              LloydBackend auto = Backends.open(Backends.Choice.AUTO, Workers.sequential())) {
             assertEquals("cpu", cpu.name());
+            assertTrue(Backends.usable(Backends.Choice.CPU) && Backends.usable(Backends.Choice.AUTO));
             // Before its first window the GPU backend names the GPU.
-            assertEquals(gpuUsable() ? "gpu" : "cpu", auto.name());
+            assertEquals(Backends.usable(Backends.Choice.GPU) ? "gpu" : "cpu", auto.name());
         }
     }
 
     @Test
     void gpuWithoutAcceleratorIsOneClearError() {
-        assumeFalse(gpuUsable(), "this machine has a usable GPU");
+        assumeFalse(Backends.usable(Backends.Choice.GPU), "this machine has a usable GPU");
         Backends.BackendUnavailableException e = assertThrows(Backends.BackendUnavailableException.class,
                 () -> Backends.check(Backends.Choice.GPU));
         assertTrue(e.getMessage().startsWith("--backend gpu: no usable GPU: "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertThrows(Backends.BackendUnavailableException.class,
                 () -> Backends.open(Backends.Choice.GPU, Workers.sequential()));
-    }
-
-    private static boolean gpuUsable() {
-        try {
-            Backends.check(Backends.Choice.GPU);
-            return true;
-        } catch (Backends.BackendUnavailableException e) {
-            return false;
-        }
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -374,7 +374,7 @@ class ClusteringFunctionTest {
 
     @Test
     void aGpuBackendWithoutAGpuIsRefusedWhereTheClustererRuns() throws Exception {
-        assumeTrue(gpuUnusable(), "this machine has a usable GPU");
+        assumeFalse(Backends.usable(Backends.Choice.GPU), "this machine has a usable GPU");
         ClustererSettings gpu = settings().backend(Backends.Choice.GPU).build();
         WindowSpec windows = WindowSpec.count(10);
         // A client that submits the job to a cluster of GPU task managers needs no GPU itself ...
@@ -417,15 +417,6 @@ class ClusteringFunctionTest {
                 return List.of("index");
             }
         };
-    }
-
-    private static boolean gpuUnusable() {
-        try {
-            Backends.check(Backends.Choice.GPU);
-            return false;
-        } catch (Backends.BackendUnavailableException e) {
-            return true;
-        }
     }
 
     private static List<String> ids(List<LabelRecord> labels) {
