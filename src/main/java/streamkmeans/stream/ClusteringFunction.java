@@ -464,9 +464,11 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     private void emitLabels(Collector<LabelRecord> out, Context ctx, String key, WindowOutcome outcome,
             List<BufferedPoint> points, int from, int to, long start, long end) {
         long version = outcome.summary().modelVersion();
+        boolean labelled = outcome.labelled();
+        boolean deadLettered = !labelled && outcome.summary().failed();
         for (int i = from; i < to; i++) {
             BufferedPoint p = points.get(i);
-            if (!outcome.labelled() && outcome.summary().failed()) {
+            if (deadLettered) {
                 // The buffered point no longer knows its Kafka record: the dead letter's origin is unknown.
                 Point point = new Point(key, p.id(), p.ts(), p.features());
                 ctx.output(DEAD_LETTERS, DeadLetter.ofPoint(point, DeadLetterReason.FIT_FAILED,
@@ -475,7 +477,7 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
                 deadLetters.get(DeadLetterReason.FIT_FAILED).inc();
                 continue;
             }
-            Float distance = outcome.labelled() ? outcome.distances()[i] : null;
+            Float distance = labelled ? outcome.distances()[i] : null;
             emit(out, new LabelRecord(key, p.id(), p.ts(), start, end, outcome.clusters()[i], distance, version));
         }
     }

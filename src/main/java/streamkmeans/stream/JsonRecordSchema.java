@@ -20,6 +20,9 @@ public final class JsonRecordSchema<T> implements KafkaRecordSerializationSchema
     private final SerializableFunction<T, String> key;
     private final SerializableFunction<T, byte[]> value;
     private final SerializableFunction<T, Long> timestamp;
+    // The last key and its bytes: a sink's consecutive elements mostly share their model key.
+    private transient String lastKey;
+    private transient byte[] lastKeyBytes;
 
     /**
      * @param topic     target topic
@@ -39,7 +42,18 @@ public final class JsonRecordSchema<T> implements KafkaRecordSerializationSchema
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long flinkTimestamp) {
         String k = key.apply(element);
         Long ts = timestamp.apply(element);
-        return new ProducerRecord<>(topic, null, ts != null && ts >= 0 ? ts : null,
-                k == null ? null : k.getBytes(StandardCharsets.UTF_8), value.apply(element));
+        return new ProducerRecord<>(topic, null, ts != null && ts >= 0 ? ts : null, keyBytes(k), value.apply(element));
+    }
+
+    /** UTF-8 of {@code k}; the same (never modified) array as last time when the key repeats. */
+    private byte[] keyBytes(String k) {
+        if (k == null) {
+            return null;
+        }
+        if (!k.equals(lastKey)) {
+            lastKeyBytes = k.getBytes(StandardCharsets.UTF_8);
+            lastKey = k;
+        }
+        return lastKeyBytes;
     }
 }
