@@ -144,7 +144,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             description = "Sustained mode: how long to produce at --rate (default: ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--warmup-points", defaultValue = "200000",
+    @Option(names = "--warmup-points", defaultValue = "1000000",
             description = "Sustained mode: points sent unpaced first, and labelled, before the paced run "
                     + "(default: ${DEFAULT-VALUE}).")
     long warmupPoints;
