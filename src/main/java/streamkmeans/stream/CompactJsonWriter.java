@@ -8,8 +8,12 @@ import java.util.Arrays;
  * record, with the bytes Jackson's UTF-8 generator writes for the same calls (what {@link Json}
  * uses): strings escaped as Jackson does ({@code \"}, {@code \\}, {@code \b \t \n \f \r}; other
  * control characters and each UTF-16 surrogate as a backslash-u escape with four upper-case hex
- * digits; the rest raw UTF-8), integers in plain decimal, floats as {@link Float#toString(float)}. For the hot
- * per-point outputs, where a Jackson generator per record costs more than the writing itself.
+ * digits; the rest raw UTF-8), integers in plain decimal, finite floats as {@link FloatText}: the
+ * layout of {@link Float#toString(float)} with the shortest digits that read back as the float, which
+ * Java 17's Float.toString (and so Jackson) gives for most floats but not all (one more digit, or
+ * a different last digit, for about one float in ten; same value read back). For the hot per-point
+ * outputs, where a Jackson generator per record costs more than the writing itself. O(bytes
+ * written) per field, no allocation but the result's copy.
  *
  * <p>Use: {@link #begin()}, then fields in order, then {@link #end()}. Not thread-safe: one per
  * thread ({@link #local()}).
@@ -18,6 +22,26 @@ final class CompactJsonWriter {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+    /** ASCII written as is: 0x20..0x7F but the quote and the backslash. */
+    private static final boolean[] PLAIN = new boolean[0x80];
+    private static final byte[] DIGIT_TENS = new byte[100];
+    private static final byte[] DIGIT_ONES = new byte[100];
+    private static final long[] POW10 = new long[19];
+
+    static {
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN[c] = c != '"' && c != '\\';
+        }
+        for (int i = 0; i < 100; i++) {
+            DIGIT_TENS[i] = (byte) ('0' + i / 10);
+            DIGIT_ONES[i] = (byte) ('0' + i % 10);
+        }
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = 10 * POW10[i - 1];
+        }
+    }
+
     private static final ThreadLocal<CompactJsonWriter> LOCAL = ThreadLocal.withInitial(CompactJsonWriter::new);
 
     private byte[] buf = new byte[256];
@@ -80,16 +104,21 @@ final class CompactJsonWriter {
         return value == null ? nullField(name) : field(name, value.longValue());
     }
 
-    /** A float field in {@link Float#toString(float)} form, {@code null} when {@code value} is. */
+    /**
+     * A float field as {@link FloatText} writes it, {@code null} when {@code value} is; NaN and the
+     * infinities (which callers refuse before) as Float.toString's {@code NaN}, {@code Infinity}.
+     */
     CompactJsonWriter field(byte[] name, Float value) {
         if (value == null) {
             return nullField(name);
         }
         fieldName(name);
-        String text = Float.toString(value);
-        ensure(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            buf[len++] = (byte) text.charAt(i);
+        float v = value;
+        if (Float.isFinite(v)) {
+            ensure(FloatText.MAX_LENGTH);
+            len = FloatText.write(v, buf, len);
+        } else {
+            put(Float.toString(v).getBytes(StandardCharsets.US_ASCII));
         }
         return this;
     }
@@ -114,34 +143,64 @@ final class CompactJsonWriter {
             return;
         }
         ensure(20);
+        byte[] b = buf;
+        int n = len;
         if (v < 0) {
-            buf[len++] = '-';
+            b[n++] = '-';
             v = -v;
         }
-        int digits = 1;
-        for (long t = v / 10; t != 0; t /= 10) {
-            digits++;
+        int end = n + digitCount(v);
+        int i = end;
+        // Two digits per division; epoch milliseconds have 13.
+        while (v >= 100) {
+            long q = v / 100;
+            int r = (int) (v - 100 * q);
+            b[--i] = DIGIT_ONES[r];
+            b[--i] = DIGIT_TENS[r];
+            v = q;
         }
-        int end = len + digits;
-        for (int i = end - 1; i >= len; i--) {
-            buf[i] = (byte) ('0' + v % 10);
-            v /= 10;
+        if (v >= 10) {
+            b[--i] = DIGIT_ONES[(int) v];
+            b[--i] = DIGIT_TENS[(int) v];
+        } else {
+            b[--i] = (byte) ('0' + v);
         }
         len = end;
     }
 
+    /** Decimal digits of v &gt;= 0. */
+    private static int digitCount(long v) {
+        int n = 1;
+        while (n < POW10.length && v >= POW10[n]) {
+            n++;
+        }
+        return n;
+    }
+
     private void string(String s) {
-        // Worst case per char: a six-byte escape.
-        ensure(2 + 6 * s.length());
+        int chars = s.length();
+        // Worst case per char: a six-byte escape; one capacity check for the whole string.
+        ensure(2 + 6 * chars);
         byte[] b = buf;
         int n = len;
         b[n++] = '"';
-        for (int i = 0; i < s.length(); i++) {
+        int i = 0;
+        // Fast loop: printable ASCII that needs no escape, the usual keys and ids.
+        for (; i < chars; i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                b[n++] = (byte) c;
-            } else if (c < 0x80) {
-                n = escapeAscii(b, n, c);
+            if (c >= 0x80 || !PLAIN[c]) {
+                break;
+            }
+            b[n++] = (byte) c;
+        }
+        for (; i < chars; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (PLAIN[c]) {
+                    b[n++] = (byte) c;
+                } else {
+                    n = escapeAscii(b, n, c);
+                }
             } else if (c < 0x800) {
                 b[n++] = (byte) (0xC0 | (c >> 6));
                 b[n++] = (byte) (0x80 | (c & 0x3F));

@@ -3,11 +3,13 @@ package streamkmeans.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -68,9 +70,53 @@ class OutputJsonTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new LabelRecord("k", null, 5, null, null, 0, Float.NaN, 1));
     }
-    /** The hand-written label writer must give exactly the bytes Jackson's generator gave. */
+    @Test
+    void aLabelsDistanceIsTheShortestFloatText() {
+        // Java 17's Float.toString (and Jackson) write 1.17549435E-38 and 5.2265445E25.
+        LabelRecord label = new LabelRecord("k", null, 5, null, null, 0, Float.MIN_NORMAL, 1);
+        assertEquals("{\"key\":\"k\",\"id\":null,\"ts\":5,\"window_start\":null,\"window_end\":null,"
+                + "\"cluster\":0,\"distance\":1.1754944E-38,\"model_version\":1}", label.toJson());
+        assertEquals("5.2265446E25", distanceText(
+                new LabelRecord("k", null, 5, null, null, 0, 5.2265445E25f, 1).toJsonBytes()));
+    }
+
+    private static final byte[] DISTANCE = "\"distance\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MODEL_VERSION = ",\"model_version\":".getBytes(StandardCharsets.US_ASCII);
+
+    /** Where the distance's text starts and ends in a label's bytes. */
+    private static int[] distanceSpan(byte[] label) {
+        // model_version's value is a number, so its name's last occurrence is the field's; the
+        // distance's name is the one before it (a quote in a string would be escaped).
+        int end = lastIndexOf(label, MODEL_VERSION, label.length);
+        int start = lastIndexOf(label, DISTANCE, end) + DISTANCE.length;
+        return new int[] {start, end};
+    }
+
+    private static String distanceText(byte[] label) {
+        int[] span = distanceSpan(label);
+        return new String(label, span[0], span[1] - span[0], StandardCharsets.US_ASCII);
+    }
+
+    private static int lastIndexOf(byte[] hay, byte[] needle, int before) {
+        for (int i = before - needle.length; i >= 0; i--) {
+            if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError(new String(needle, StandardCharsets.US_ASCII) + " not in "
+                + new String(hay, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The hand-written label writer must give the bytes Jackson's generator gave, but for the
+     * distance: Jackson writes Java 17's Float.toString, ours the shortest text (FloatTextTest),
+     * so the distance must read back as the same float, be no longer, and be Jackson's text for
+     * most floats.
+     */
     @Test
     void labelBytesAreJacksonsForAnyStringsAndNumbers() {
+        int distances = 0;
+        int otherDistanceText = 0;
         Random random = new Random(11);
         String[] pieces = {"", "a", "sensor-7", "\"", "\\", "/", "\b", "\t", "\n", "\f", "\r", "\u0000", "\u001f",
             "\u007f", "é", "ß", "\u07ff", "\u0800", "€", "\uffff", "😀", "\ud83d", "\ude00", "e-1041"};
@@ -101,9 +147,33 @@ class OutputJsonTest {
                 g.writeNumberField("model_version", version);
                 g.writeEndObject();
             });
-            assertEquals(new String(jackson, StandardCharsets.UTF_8), label.toJson());
-            assertArrayEquals(jackson, label.toJsonBytes(), label.toString());
+            byte[] ours = label.toJsonBytes();
+            assertEquals(new String(ours, StandardCharsets.UTF_8), label.toJson());
+            int[] j = distanceSpan(jackson);
+            int[] o = distanceSpan(ours);
+            assertArrayEquals(Arrays.copyOfRange(jackson, 0, j[0]), Arrays.copyOfRange(ours, 0, o[0]),
+                    label.toString());
+            assertArrayEquals(Arrays.copyOfRange(jackson, j[1], jackson.length),
+                    Arrays.copyOfRange(ours, o[1], ours.length), label.toString());
+            String jacksonDistance = distanceText(jackson);
+            String ourDistance = distanceText(ours);
+            if (distance == null) {
+                assertEquals("null", ourDistance);
+                continue;
+            }
+            distances++;
+            assertEquals(Float.floatToRawIntBits(distance), Float.floatToRawIntBits(Float.parseFloat(ourDistance)),
+                    ourDistance + " for " + jacksonDistance);
+            assertTrue(ourDistance.length() <= jacksonDistance.length(), ourDistance + " for " + jacksonDistance);
+            if (!ourDistance.equals(jacksonDistance)) {
+                otherDistanceText++;
+            }
         }
+        assertTrue(distances > 3000, "distances " + distances);
+        // Half the distances are from the list (one of twelve differs), half random bit patterns
+        // (about one in ten differs).
+        assertTrue(otherDistanceText > 0 && otherDistanceText < distances / 5,
+                otherDistanceText + " of " + distances + " distances differ from Jackson's");
     }
 
     private static String randomString(Random random, String[] pieces) {
