@@ -342,40 +342,43 @@ final class JsonPointScanner {
         if (i == n) {
             return Float.NaN;
         }
+        // Digits are added up before they are counted: past 19 significant digits m may have
+        // wrapped, but the number is then given up anyway.
         long m = 0;
-        int digits = 0;
         int exponent = 0;
-        byte b = v[i];
-        if (b == '0') {
+        int intStart = i;
+        byte b;
+        while (i < n && (b = v[i]) >= '0' && b <= '9') {
+            m = 10 * m + (b - '0');
             i++;
-        } else if (b >= '1' && b <= '9') {
-            do {
-                if (digits == MAX_SIGNIFICANT_DIGITS) {
-                    return Float.NaN;
-                }
-                m = 10 * m + (b - '0');
-                digits++;
-                i++;
-            } while (i < n && (b = v[i]) >= '0' && b <= '9');
-        } else {
-            return Float.NaN;
+        }
+        int digits = i - intStart;
+        if (digits == 0 || (v[intStart] == '0' && digits > 1)) {
+            return Float.NaN; // no digit, or a leading zero
+        }
+        if (m == 0) {
+            digits = 0; // "0" has no significant digit
         }
         if (i < n && v[i] == '.') {
-            int start = ++i;
-            while (i < n && (b = v[i]) >= '0' && b <= '9') {
-                if (m != 0 || b != '0') { // leading zeros of the fraction are not significant
-                    if (digits == MAX_SIGNIFICANT_DIGITS) {
-                        return Float.NaN;
-                    }
-                    m = 10 * m + (b - '0');
-                    digits++;
+            int fractionStart = ++i;
+            if (m == 0) {
+                while (i < n && v[i] == '0') { // leading zeros of the fraction are not significant
+                    i++;
                 }
-                exponent--;
+            }
+            int significantStart = i;
+            while (i < n && (b = v[i]) >= '0' && b <= '9') {
+                m = 10 * m + (b - '0');
                 i++;
             }
-            if (i == start) {
+            if (i == fractionStart) {
                 return Float.NaN;
             }
+            digits += i - significantStart;
+            exponent = fractionStart - i;
+        }
+        if (digits > MAX_SIGNIFICANT_DIGITS) {
+            return Float.NaN;
         }
         if (i < n && (v[i] == 'e' || v[i] == 'E')) {
             i++;
