@@ -23,6 +23,12 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
  * precise {@link DeadLetterReason}. Never throws on content: every malformed, hostile or
  * oversized input becomes a rejection.
  *
+ * <p>A plain well-formed JSON point (printable ASCII key and id without escapes, known fields
+ * only, numbers whose float32 value is found exactly with double arithmetic) is read by
+ * {@link JsonPointScanner} in one pass over the bytes, with no UTF-8 pass and no Jackson; it
+ * gives up on anything else, which then takes the full path below, so both paths give the same
+ * result for every record.
+ *
  * <p>JSON is read with Jackson's streaming parser, field by field, without building a tree; the
  * features go into a reused scratch array and are copied once into the point's own array, and
  * numbers are converted straight from the parser's character buffer (correctly rounded to
@@ -48,6 +54,9 @@ public final class PointParser {
     private final PointFormat format;
     private final ParserLimits limits;
     private final JsonFactory jsonFactory;
+    /** The fast path for plain JSON records; null for CSV or when switched off. */
+    private final JsonPointScanner scanner;
+    private long fastPathPoints;
 
     // Scratch state of the record being parsed; reset at the start of every JSON parse.
     private float[] scratch = new float[64];
@@ -64,6 +73,15 @@ public final class PointParser {
      * @param limits size and range limits
      */
     public PointParser(PointFormat format, ParserLimits limits) {
+        this(format, limits, true);
+    }
+
+    /**
+     * A parser that reads plain JSON records with {@link JsonPointScanner} when
+     * {@code fastPath}, and every record with the full parser otherwise (for tests comparing the
+     * two).
+     */
+    PointParser(PointFormat format, ParserLimits limits, boolean fastPath) {
         this.format = Objects.requireNonNull(format, "format");
         this.limits = Objects.requireNonNull(limits, "limits");
         // The other read constraints are raised to the record size, so that the nesting depth is
@@ -82,6 +100,7 @@ public final class PointParser {
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .streamReadConstraints(constraints)
             .build();
+        this.scanner = fastPath && format instanceof PointFormat.Json ? new JsonPointScanner(limits) : null;
     }
 
     /** A JSON parser with the default limits. */
@@ -126,6 +145,13 @@ public final class PointParser {
             return new Rejection(DeadLetterReason.RECORD_TOO_LARGE, "record has " + value.length
                 + " bytes, more than the limit of " + limits.maxRecordBytes(), null);
         }
+        if (scanner != null) {
+            Point p = scanner.scan(value, topic, partition, offset);
+            if (p != null) {
+                fastPathPoints++;
+                return p;
+            }
+        }
         int bad = Utf8.firstInvalid(value, 0, value.length);
         if (bad >= 0) {
             return new Rejection(DeadLetterReason.INVALID_UTF8, String.format(
@@ -135,6 +161,11 @@ public final class PointParser {
             return parseCsv(value, csv, topic, partition, offset);
         }
         return parseJson(value, topic, partition, offset);
+    }
+
+    /** How many points the fast path has read (the rest of the records took the full path). */
+    long fastPathPoints() {
+        return fastPathPoints;
     }
 
     // ---------------------------------------------------------------- JSON
