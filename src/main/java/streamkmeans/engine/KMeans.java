@@ -73,14 +73,24 @@ public final class KMeans {
      * seeding, no restarts. {@code initialCentroids} are k·d floats in the data's units.
      */
     public KMeansResult fitFrom(PointBlock points, float[] initialCentroids, KMeansConfig config) {
+        checkSizes(points, config.k());
+        return fitFrom(points, PackedPoints.pack(points), initialCentroids, config);
+    }
+
+    /**
+     * {@link #fitFrom(PointBlock, float[], KMeansConfig)} on points already packed: {@code packed}
+     * must be {@link PackedPoints#pack(PointBlock) pack(points)}. Saves the O(n·d) packing when the
+     * caller also {@link #predict(PointBlock, PackedPoints, float[], int) predicts} the same block.
+     */
+    public KMeansResult fitFrom(PointBlock points, PackedPoints packed, float[] initialCentroids, KMeansConfig config) {
         int k = config.k();
         checkSizes(points, k);
+        checkPacked(points, packed);
         if (initialCentroids.length != k * points.dimension()) {
             throw new IllegalArgumentException("expected " + k + " initial centroids of dimension "
                     + points.dimension() + " (" + k * points.dimension() + " values), got "
                     + initialCentroids.length + " values");
         }
-        PackedPoints packed = PackedPoints.pack(points);
         LloydSettings settings = LloydSettings.relative(packed, config.maxIterations(), config.tolerance());
         long t0 = System.nanoTime();
         LloydResult result = backend.run(packed, packed.toPacked(initialCentroids, k), k, settings);
@@ -93,14 +103,20 @@ public final class KMeans {
      * with exact distances. O(n·k·d).
      */
     public Assignment predict(PointBlock points, float[] centroids, int k) {
-        if (centroids.length != k * points.dimension()) {
-            throw new IllegalArgumentException("centroids have " + centroids.length + " values, expected k·d = "
-                    + k * points.dimension());
-        }
+        checkCentroids(points, centroids, k);
         if (points.size() == 0) {
             return new Assignment(new int[0], new float[0], new int[k], 0);
         }
-        PackedPoints packed = PackedPoints.pack(points);
+        return predict(points, PackedPoints.pack(points), centroids, k);
+    }
+
+    /**
+     * {@link #predict(PointBlock, float[], int)} on points already packed: {@code packed} must be
+     * {@link PackedPoints#pack(PointBlock) pack(points)}. O(n·k·d).
+     */
+    public Assignment predict(PointBlock points, PackedPoints packed, float[] centroids, int k) {
+        checkCentroids(points, centroids, k);
+        checkPacked(points, packed);
         int[] labels = new int[points.size()];
         backend.assign(packed, packed.toPacked(centroids, k), k, labels);
         return Assignment.exact(points, centroids, k, labels);
@@ -114,6 +130,20 @@ public final class KMeans {
         return new KMeansResult(centroids, k, points.dimension(), run.labels(), exact.distances(),
                 exact.clusterSizes(), exact.inertia(), run.iterations(), run.converged(), runs, seeding,
                 backend.name(), seedingNanos, lloydNanos, accepted, packed, run.centroids());
+    }
+
+    private static void checkCentroids(PointBlock points, float[] centroids, int k) {
+        if (centroids.length != k * points.dimension()) {
+            throw new IllegalArgumentException("centroids have " + centroids.length + " values, expected k·d = "
+                    + k * points.dimension());
+        }
+    }
+
+    private static void checkPacked(PointBlock points, PackedPoints packed) {
+        if (packed.size() != points.size() || packed.dimension() != points.dimension()) {
+            throw new IllegalArgumentException("packed points (" + packed.size() + " × " + packed.dimension()
+                    + ") are not the " + points.size() + " × " + points.dimension() + " points given");
+        }
     }
 
     private static void checkSizes(PointBlock points, int k) {

@@ -9,6 +9,7 @@ import streamkmeans.engine.CentroidMatching;
 import streamkmeans.engine.KMeans;
 import streamkmeans.engine.KMeansConfig;
 import streamkmeans.engine.KMeansResult;
+import streamkmeans.engine.PackedPoints;
 import streamkmeans.engine.PointBlock;
 import streamkmeans.engine.Sampling;
 import streamkmeans.engine.Silhouette;
@@ -95,8 +96,10 @@ public final class WindowFitter {
                 ? points.select(Sampling.uniformIndices(n, settings.maxFitPoints(), seed)) : points;
 
         float[] previous = before.hasModel() ? before.centroids() : null;
+        // Packed once for the old model's labels and the warm fit when both see the same points.
+        PackedPoints packed = previous == null ? null : PackedPoints.pack(points);
         // Labels under the previous model: label churn, and an empty cluster here forces a repair.
-        Assignment old = previous == null ? null : kmeans.predict(points, previous, k);
+        Assignment old = previous == null ? null : kmeans.predict(points, packed, previous, k);
         KMeansResult result;
         String seeding;
         double fitMillis;
@@ -106,7 +109,8 @@ public final class WindowFitter {
             seeding = SEEDING_FIRST;
             fitMillis = result.fitMillis();
         } else {
-            result = kmeans.fitFrom(fitPoints, previous, config);
+            result = fitPoints == points ? kmeans.fitFrom(points, packed, previous, config)
+                    : kmeans.fitFrom(fitPoints, previous, config);
             seeding = SEEDING_WARM;
             fitMillis = result.fitMillis();
             if (suspect(result, old, before, fitPoints.size())) {
@@ -126,7 +130,8 @@ public final class WindowFitter {
         int[] sizes;
         double inertia;
         if (fitPoints != points) {
-            Assignment all = kmeans.predict(points, centroids, k);
+            Assignment all = packed != null ? kmeans.predict(points, packed, centroids, k)
+                    : kmeans.predict(points, centroids, k);
             labels = all.labels();
             distances = all.distances();
             sizes = all.clusterSizes();

@@ -123,6 +123,27 @@ class KMeansTest {
         assertArrayEquals(new int[] {2, 2}, a.clusterSizes());
     }
 
+    @Test
+    void packedOnceGivesTheSameAnswersAsPackingEachTime() {
+        PointBlock points = threeGroups(100, 2);
+        PackedPoints packed = PackedPoints.pack(points);
+        float[] init = {90, 5, 3, 95, -2, 1};
+        KMeansConfig config = KMeansConfig.builder(3).build();
+        KMeans kmeans = kmeans(two);
+        KMeansResult each = kmeans.fitFrom(points, init, config);
+        KMeansResult once = kmeans.fitFrom(points, packed, init, config);
+        assertArrayEquals(each.centroids(), once.centroids());
+        assertArrayEquals(each.labels(), once.labels());
+        assertEquals(each.iterations(), once.iterations());
+        Assignment a = kmeans.predict(points, init, 3);
+        Assignment b = kmeans.predict(points, packed, init, 3);
+        assertArrayEquals(a.labels(), b.labels());
+        assertArrayEquals(a.distances(), b.distances());
+        PackedPoints other = PackedPoints.pack(threeGroups(50, 2));
+        assertThrows(IllegalArgumentException.class, () -> kmeans.predict(points, other, init, 3));
+        assertThrows(IllegalArgumentException.class, () -> kmeans.fitFrom(points, other, init, config));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"swap", "split-merge"})
     void refinementRepairsAPoorLocalOptimum(String method) {
