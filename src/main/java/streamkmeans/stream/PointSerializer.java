@@ -13,6 +13,11 @@ import org.apache.flink.types.StringValue;
  * Flink serializer for {@link Point}: key, id, timestamp, features as raw float32, then origin.
  * About 4·d + 30 bytes plus the strings; O(d) per point. A point is immutable, so copies within
  * an operator chain are the point itself.
+ *
+ * <p>Strings are written as {@link StringValue} writes them. The model key and the topic, which
+ * repeat from point to point, are read back as the same {@code String} as the previous point's
+ * when their characters match: no new string, and the key's hash code, which keyed state asks for
+ * on every point, is already computed.
  */
 public final class PointSerializer extends TypeSerializerSingleton<Point> {
 
@@ -20,6 +25,11 @@ public final class PointSerializer extends TypeSerializerSingleton<Point> {
 
     /** The only instance. */
     public static final PointSerializer INSTANCE = new PointSerializer();
+
+    // Created on first use: Java deserialization (Flink ships serializers inside the job) skips
+    // field initialisers. A race creates two readers, one of which is dropped: harmless.
+    private transient RepeatedString keys;
+    private transient RepeatedString topics;
 
     private PointSerializer() {
     }
@@ -73,17 +83,35 @@ public final class PointSerializer extends TypeSerializerSingleton<Point> {
     /** Reads a point written by {@link #serialize}. O(d). */
     @Override
     public Point deserialize(DataInputView in) throws IOException {
-        String key = StringValue.readString(in);
+        String key = keys().read(in);
         String id = StringValue.readString(in);
         long ts = in.readLong();
         float[] f = new float[in.readInt()];
         for (int i = 0; i < f.length; i++) {
             f[i] = in.readFloat();
         }
-        String topic = StringValue.readString(in);
+        String topic = topics().read(in);
         int partition = in.readInt();
         long offset = in.readLong();
         return new Point(key, id, ts, f, topic, partition, offset);
+    }
+
+    private RepeatedString keys() {
+        RepeatedString r = keys;
+        if (r == null) {
+            r = new RepeatedString();
+            keys = r;
+        }
+        return r;
+    }
+
+    private RepeatedString topics() {
+        RepeatedString r = topics;
+        if (r == null) {
+            r = new RepeatedString();
+            topics = r;
+        }
+        return r;
     }
 
     /** Same as {@link #deserialize(DataInputView)}: points are not reused. */
