@@ -633,6 +633,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             producer.stop();
             producing.join(10_000);
             long labelled = committed(summaries, partitions(summaries, settings.labelsTopic()));
+            String checkpointStats = probe.checkpointSummary(job.getJobID().toHexString());
             job.cancel().get(30, TimeUnit.SECONDS);
 
             long[] measuredLatencies = Arrays.copyOf(latencies, measured);
@@ -654,6 +655,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             double max = millis(measuredLatencies[measured - 1]);
             err.printf(Locale.ROOT, "stream-bench: window latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; in order (s):%s%n",
                     p50, p99, max, series);
+            err.printf(Locale.ROOT, "stream-bench: checkpoints over the whole run: %s%n", checkpointStats);
             err.flush();
             out.println(tableHeader());
             out.printf(Locale.ROOT, "| streamkmeans (Flink 2.2.1, embedded Kafka, JSON in and out, %s, %s checkpoints%s),"
@@ -1016,6 +1018,22 @@ public final class StreamBenchCommand implements Callable<Integer> {
                 return null;
             }
             return response.statusCode() == 200 ? mapper.readTree(response.body()) : null;
+        }
+
+        /**
+         * Completed and failed checkpoints of the job and their end-to-end durations (p50, p99,
+         * max, ms) as Flink's REST endpoint summarises them; "unknown" when it does not answer.
+         */
+        String checkpointSummary(String jobId) throws IOException, InterruptedException {
+            JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
+            if (checkpoints == null) {
+                return "unknown";
+            }
+            JsonNode duration = checkpoints.path("summary").path("end_to_end_duration");
+            return String.format(Locale.ROOT, "%d completed, %d failed; duration p50 %.0f ms, p99 %.0f ms, max %d ms",
+                    checkpoints.path("counts").path("completed").asLong(),
+                    checkpoints.path("counts").path("failed").asLong(), duration.path("p50").asDouble(),
+                    duration.path("p99").asDouble(), duration.path("max").asLong());
         }
 
         /** Whether every subtask of every vertex is running or already finished. */
