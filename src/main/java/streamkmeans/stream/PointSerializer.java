@@ -28,8 +28,7 @@ public final class PointSerializer extends TypeSerializerSingleton<Point> {
 
     // Created on first use: Java deserialization (Flink ships serializers inside the job) skips
     // field initialisers. A race creates two readers, one of which is dropped: harmless.
-    private transient RepeatedString keys;
-    private transient RepeatedString topics;
+    private transient Readers readers;
 
     private PointSerializer() {
     }
@@ -83,35 +82,33 @@ public final class PointSerializer extends TypeSerializerSingleton<Point> {
     /** Reads a point written by {@link #serialize}. O(d). */
     @Override
     public Point deserialize(DataInputView in) throws IOException {
-        String key = keys().read(in);
+        Readers r = readers();
+        String key = r.keys.read(in);
         String id = StringValue.readString(in);
         long ts = in.readLong();
         float[] f = new float[in.readInt()];
         for (int i = 0; i < f.length; i++) {
             f[i] = in.readFloat();
         }
-        String topic = topics().read(in);
+        String topic = r.topics.read(in);
         int partition = in.readInt();
         long offset = in.readLong();
         return new Point(key, id, ts, f, topic, partition, offset);
     }
 
-    private RepeatedString keys() {
-        RepeatedString r = keys;
+    private Readers readers() {
+        Readers r = readers;
         if (r == null) {
-            r = new RepeatedString();
-            keys = r;
+            r = new Readers();
+            readers = r;
         }
         return r;
     }
 
-    private RepeatedString topics() {
-        RepeatedString r = topics;
-        if (r == null) {
-            r = new RepeatedString();
-            topics = r;
-        }
-        return r;
+    /** The repeated-string readers of the key and the topic. */
+    private static final class Readers {
+        final RepeatedString keys = new RepeatedString();
+        final RepeatedString topics = new RepeatedString();
     }
 
     /** Same as {@link #deserialize(DataInputView)}: points are not reused. */
