@@ -52,8 +52,10 @@ import streamkmeans.engine.Workers;
  * {@link WindowSpec#panesPerWindow()} consecutive panes, fitted when the watermark passes its
  * end (a timer at {@code end − 1}), and a pane is dropped after the last window that holds it.
  * Windows without points produce nothing. Count windows keep a {@code ListState} and are fitted
- * on the point that fills them; an incomplete last count window is only fitted when its key
- * expires. With a RocksDB state backend, adding a point rewrites its pane: O(points in the pane)
+ * on the point that fills them; an incomplete last count window is fitted when its key expires or
+ * when the input ends (the final watermark of a bounded source or of {@code stop --drain} fires a
+ * timer at {@code Long.MAX_VALUE}, set when each count window starts), so that every point of a
+ * finished input is labelled. With a RocksDB state backend, adding a point rewrites its pane: O(points in the pane)
  * per point.
  *
  * <p>Idle keys ({@link ClustererSettings#keyTtlMillis()}, off by default): a key expires when the
@@ -105,6 +107,8 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
     /** Flink's external resource name of the GPUs (flink-conf {@code external-resources: gpu}). */
     static final String GPU_RESOURCE = "gpu";
     private static final int FIT_TIME_SAMPLES = 1024;
+    /** The final watermark's time: a timer here fires only when the input ends. */
+    private static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final WindowSpec windows;
     private final ClustererSettings settings;
@@ -277,6 +281,8 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         // A window timer and an expiry timer may share a timestamp (timers are deduplicated): window first.
         if (windows.isTime()) {
             fitTimeWindow(timestamp, ctx, out);
+        } else if (timestamp == END_OF_INPUT && countWindowSize.value() != null) {
+            fitCountWindow(ctx, out);
         }
         if (settings.expiresKeys() && Long.valueOf(timestamp).equals(expiryTimer.value())) {
             expireOrPostpone(timestamp, ctx, out);
@@ -392,6 +398,10 @@ public final class ClusteringFunction extends KeyedProcessFunction<String, Point
         countWindow.add(point);
         Integer size = countWindowSize.value();
         int filled = (size == null ? 0 : size) + 1;
+        if (filled == 1) {
+            // Fires only on the final watermark; one per key however many windows register it.
+            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+        }
         if (filled < windows.count()) {
             countWindowSize.update(filled);
             return;

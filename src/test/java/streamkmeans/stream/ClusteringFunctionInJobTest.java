@@ -55,4 +55,37 @@ class ClusteringFunctionInJobTest {
         assertTrue(summaries.stream().allMatch(s -> s.contains("\"status\":\"ok\"")), summaries.toString());
         assertEquals(2, summaries.stream().filter(s -> s.contains("\"seeding\":\"kmeans++\"")).count());
     }
+
+    @Test
+    @Timeout(120)
+    void theIncompleteLastCountWindowIsFittedWhenTheInputEnds() throws Exception {
+        List<Point> points = new ArrayList<>();
+        Blobs.Source source = Blobs.stationary(2, 3, 7).source();
+        // 530 points per key: one window of 400, then 130 that no further point completes.
+        for (int i = 0; i < 1060; i++) {
+            points.add(new Point(i % 2 == 0 ? "even" : "odd", "p" + i, i, source.take(1).points().point(0)));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        DataStream<Point> input = env.fromData(TypeInformation.of(Point.class), points.toArray(new Point[0]))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Point>forMonotonousTimestamps()
+                        .withTimestampAssigner((p, recordTime) -> p.ts()));
+        ClustererSettings settings = ClustererSettings.builder(3).refine(false).backend(Backends.Choice.CPU).build();
+        SingleOutputStreamOperator<LabelRecord> labels = input.keyBy(Point::key)
+                .process(new ClusteringFunction(WindowSpec.count(400), settings));
+        DataStream<String> all = labels.map(l -> "label " + l.id() + " v" + l.modelVersion())
+                .union(labels.getSideOutput(ClusteringFunction.SUMMARIES).map(s -> "summary " + s.toJson()));
+
+        List<String> out = new ArrayList<>();
+        try (CloseableIterator<String> it = all.executeAndCollect()) {
+            it.forEachRemaining(out::add);
+        }
+        List<String> labelled = out.stream().filter(s -> s.startsWith("label ")).toList();
+        assertEquals(1060, labelled.stream().distinct().count(), "every point labelled once");
+        assertEquals(260, labelled.stream().filter(s -> s.endsWith(" v2")).count(), "the last 130 of each key");
+        List<String> summaries = out.stream().filter(s -> s.startsWith("summary ")).toList();
+        assertEquals(4, summaries.size(), "a full and a last window for each of 2 keys: " + summaries);
+        assertEquals(2, summaries.stream().filter(s -> s.contains("\"points\":130,")).count(), summaries.toString());
+        assertTrue(summaries.stream().allMatch(s -> s.contains("\"status\":\"ok\"")), summaries.toString());
+    }
 }
