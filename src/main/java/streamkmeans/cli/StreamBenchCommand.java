@@ -374,7 +374,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
         err.flush();
 
         JobTimes times = runBounded(settings, conf, probe);
-        LabelTally tally = readLabels(settings);
+        LabelTally tally = readLabels(settings, points);
         double oracle = oracleSsePerPoint(tally.labelled());
 
         double total = seconds(times.finished() - times.submitted());
@@ -507,8 +507,8 @@ public final class StreamBenchCommand implements Callable<Integer> {
         return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** Reads every committed label and tallies ids and squared distances. */
-    private LabelTally readLabels(JobSettings settings) {
+    /** Reads every committed label of a run of {@code points} points and tallies ids and squared distances. */
+    static LabelTally readLabels(JobSettings settings, long points) {
         LabelTally tally = new LabelTally(points);
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(harness(settings))) {
             List<TopicPartition> partitions = partitions(consumer, settings.labelsTopic());

@@ -26,7 +26,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -222,18 +221,7 @@ final class StreamSoak {
             long ofKey = produced / keys + (key < produced % keys ? 1 : 0);
             windows += ofKey / bench.count;
         }
-        StreamBenchCommand.LabelTally tally = new StreamBenchCommand.LabelTally(produced);
-        try (KafkaConsumer<byte[], byte[]> consumer = StreamBenchCommand.consumer(StreamBenchCommand.harness(settings))) {
-            List<TopicPartition> partitions = StreamBenchCommand.partitions(consumer, settings.labelsTopic());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    tally.add(r.value());
-                }
-            }
-        }
+        StreamBenchCommand.LabelTally tally = StreamBenchCommand.readLabels(settings, produced);
         return new Counts(produced, windows * bench.count, tally.distinct(), tally.duplicates(),
                 StreamBenchCommand.countRecords(settings, settings.summariesTopic()), windows,
                 StreamBenchCommand.countRecords(settings, settings.deadLetterTopic()));

@@ -32,22 +32,7 @@ class ClusteringFunctionInJobTest {
         }
         points.add(new Point("odd", "wide", 1_000, new float[] {1, 2, 3}));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        DataStream<Point> input = env.fromData(TypeInformation.of(Point.class), points.toArray(new Point[0]))
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<Point>forMonotonousTimestamps()
-                        .withTimestampAssigner((p, recordTime) -> p.ts()));
-        ClustererSettings settings = ClustererSettings.builder(3).refine(false).backend(Backends.Choice.CPU).build();
-        SingleOutputStreamOperator<LabelRecord> labels = input.keyBy(Point::key)
-                .process(new ClusteringFunction(WindowSpec.tumbling(Duration.ofSeconds(1)), settings));
-        DataStream<String> all = labels.map(l -> "label " + l.id())
-                .union(labels.getSideOutput(ClusteringFunction.SUMMARIES).map(s -> "summary " + s.toJson()),
-                        labels.getSideOutput(ClusteringFunction.DEAD_LETTERS).map(d -> "dead " + d.reason().code()));
-
-        List<String> out = new ArrayList<>();
-        try (CloseableIterator<String> it = all.executeAndCollect()) {
-            it.forEachRemaining(out::add);
-        }
+        List<String> out = run(points, WindowSpec.tumbling(Duration.ofSeconds(1)));
         assertEquals(1200, out.stream().filter(s -> s.startsWith("label ")).distinct().count());
         assertEquals(List.of("dead dimension_mismatch"), out.stream().filter(s -> s.startsWith("dead ")).toList());
         List<String> summaries = out.stream().filter(s -> s.startsWith("summary ")).toList();
@@ -65,6 +50,22 @@ class ClusteringFunctionInJobTest {
         for (int i = 0; i < 1060; i++) {
             points.add(new Point(i % 2 == 0 ? "even" : "odd", "p" + i, i, source.take(1).points().point(0)));
         }
+        List<String> out = run(points, WindowSpec.count(400));
+        List<String> labelled = out.stream().filter(s -> s.startsWith("label ")).toList();
+        assertEquals(1060, labelled.size(), "one label per point");
+        assertEquals(1060, labelled.stream().distinct().count(), "every point labelled once");
+        assertEquals(260, labelled.stream().filter(s -> s.endsWith(" v2")).count(), "the last 130 of each key");
+        List<String> summaries = out.stream().filter(s -> s.startsWith("summary ")).toList();
+        assertEquals(4, summaries.size(), "a full and a last window for each of 2 keys: " + summaries);
+        assertEquals(2, summaries.stream().filter(s -> s.contains("\"points\":130,")).count(), summaries.toString());
+        assertTrue(summaries.stream().allMatch(s -> s.contains("\"status\":\"ok\"")), summaries.toString());
+    }
+
+    /**
+     * Runs the clusterer (k = 3, CPU) over {@code points} keyed by model key, parallelism 2, event
+     * time from the points, and collects "label ID vVERSION", "summary JSON" and "dead REASON".
+     */
+    private static List<String> run(List<Point> points, WindowSpec windows) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         DataStream<Point> input = env.fromData(TypeInformation.of(Point.class), points.toArray(new Point[0]))
@@ -72,20 +73,14 @@ class ClusteringFunctionInJobTest {
                         .withTimestampAssigner((p, recordTime) -> p.ts()));
         ClustererSettings settings = ClustererSettings.builder(3).refine(false).backend(Backends.Choice.CPU).build();
         SingleOutputStreamOperator<LabelRecord> labels = input.keyBy(Point::key)
-                .process(new ClusteringFunction(WindowSpec.count(400), settings));
+                .process(new ClusteringFunction(windows, settings));
         DataStream<String> all = labels.map(l -> "label " + l.id() + " v" + l.modelVersion())
-                .union(labels.getSideOutput(ClusteringFunction.SUMMARIES).map(s -> "summary " + s.toJson()));
-
+                .union(labels.getSideOutput(ClusteringFunction.SUMMARIES).map(s -> "summary " + s.toJson()),
+                        labels.getSideOutput(ClusteringFunction.DEAD_LETTERS).map(d -> "dead " + d.reason().code()));
         List<String> out = new ArrayList<>();
         try (CloseableIterator<String> it = all.executeAndCollect()) {
             it.forEachRemaining(out::add);
         }
-        List<String> labelled = out.stream().filter(s -> s.startsWith("label ")).toList();
-        assertEquals(1060, labelled.stream().distinct().count(), "every point labelled once");
-        assertEquals(260, labelled.stream().filter(s -> s.endsWith(" v2")).count(), "the last 130 of each key");
-        List<String> summaries = out.stream().filter(s -> s.startsWith("summary ")).toList();
-        assertEquals(4, summaries.size(), "a full and a last window for each of 2 keys: " + summaries);
-        assertEquals(2, summaries.stream().filter(s -> s.contains("\"points\":130,")).count(), summaries.toString());
-        assertTrue(summaries.stream().allMatch(s -> s.contains("\"status\":\"ok\"")), summaries.toString());
+        return out;
     }
 }
